@@ -1,0 +1,208 @@
+import dev.scriptorium.app.Application;
+import dev.scriptorium.app.Role;
+import dev.scriptorium.app.ScriptoriumConfig;
+import dev.scriptorium.media.MediaFile;
+import dev.scriptorium.transcription.JobOptions;
+import dev.scriptorium.whisper.SyntheticModel;
+import dev.scriptorium.whisper.WhisperEngine;
+import dev.scriptorium.whisper.WhisperSettings;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pipeline benchmark. Run with bench/run.sh. Prints:
+ * - overhead ratio: whole pipeline on a generated 10-minute video, over one direct whisper-jni call on the same PCM
+ *   with the same model (synthetic, tiny dims) and threads;
+ * - extraction speed: audio seconds decoded per wall second;
+ * - peak heap while the server receives a 1 GiB upload.
+ * Whisper is pinned to the bounded, deterministic setting for synthetic models: greedy, no timestamps, no
+ * temperature fallback.
+ */
+public class PipelineBenchmark {
+    static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
+    static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "600"));
+    static final long UPLOAD_BYTES = Long.parseLong(System.getenv().getOrDefault("BENCH_UPLOAD_BYTES",
+            String.valueOf(1024L * 1024 * 1024)));
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("scriptorium-bench");
+        Path model = work.resolve("synthetic-tiny.bin");
+        SyntheticModel.write(model, SyntheticModel.Dims.TINY, 42);
+        Path video = generateVideo(work, SECONDS);
+        System.out.printf(Locale.ROOT, "input: %d s h264/aac mp4, %d bytes; model: synthetic tiny dims; "
+                + "threads: %d; cores: %d%n", SECONDS, Files.size(video), THREADS,
+                Runtime.getRuntime().availableProcessors());
+
+        // 1. Extraction speed.
+        Path pcm = work.resolve("audio.f32");
+        long started = System.nanoTime();
+        long samples;
+        try (MediaFile media = MediaFile.open(video, "bench.mp4")) {
+            samples = media.extractPcm(pcm, Double.MAX_VALUE, seconds -> { });
+        }
+        double extractSeconds = (System.nanoTime() - started) / 1e9;
+        double audioSeconds = samples / 16000.0;
+        System.out.printf(Locale.ROOT, "extraction: %.1f s of audio in %.2f s = %.0fx real time%n",
+                audioSeconds, extractSeconds, audioSeconds / extractSeconds);
+
+        // 2. Direct whisper-jni on the same PCM, one call.
+        WhisperSettings whisper = new WhisperSettings(model, THREADS, 300, false, false, 5);
+        float[] audio = readPcm(pcm);
+        double direct;
+        try (WhisperEngine engine = WhisperEngine.load(whisper)) {
+            JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
+            started = System.nanoTime();
+            int segments = engine.transcribe(audio, options).size();
+            direct = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "direct whisper-jni full(): %.2f s (%d segments)%n", direct, segments);
+        }
+        audio = null;
+
+        // 3. The whole pipeline through the API of a serve process on embedded defaults.
+        Map<String, String> env = new HashMap<>();
+        env.put("DATA_DIR", work.resolve("data").toString());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", "0");
+        env.put("WHISPER_MODEL", model.toString());
+        env.put("WHISPER_THREADS", String.valueOf(THREADS));
+        env.put("WHISPER_TIMESTAMPS", "false");
+        env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
+        env.put("MAX_UPLOAD_BYTES", String.valueOf(UPLOAD_BYTES + 1024 * 1024));
+        try (Application app = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env))) {
+            URI base = URI.create("http://127.0.0.1:" + app.httpPort().orElseThrow());
+            HttpClient http = HttpClient.newHttpClient();
+            started = System.nanoTime();
+            String id = upload(http, base, video);
+            String job = awaitFinished(http, base, id);
+            double pipeline = (System.nanoTime() - started) / 1e9;
+            double processing = seconds(job, "completed_at") - seconds(job, "started_at");
+            System.out.printf(Locale.ROOT, "pipeline end to end (upload to completed, incl. queue pickup): %.2f s; "
+                    + "status %s%n", pipeline, field(job, "status"));
+            System.out.printf(Locale.ROOT, "pipeline processing (started_at to completed_at): %.2f s%n", processing);
+            System.out.printf(Locale.ROOT, "overhead ratio (pipeline / direct): end to end %.3f, processing %.3f%n",
+                    pipeline / direct, processing / direct);
+
+            // 4. Peak heap while a 1 GiB upload streams in.
+            Path big = work.resolve("big.bin");
+            try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+                file.setLength(UPLOAD_BYTES);
+            }
+            System.gc();
+            long before = heapUsed();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            started = System.nanoTime();
+            upload(http, base, big);
+            double uploadSeconds = (System.nanoTime() - started) / 1e9;
+            long peak = heapPeak();
+            System.out.printf(Locale.ROOT, "1 GiB upload: %.2f s (%.0f MB/s); heap before %d MB, peak during %d MB "
+                    + "(server and client in one JVM, -Xmx %d MB)%n", uploadSeconds,
+                    UPLOAD_BYTES / 1e6 / uploadSeconds, before >> 20, peak >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20);
+            Files.delete(big);
+        }
+        deleteTree(work);
+    }
+
+    static Path generateVideo(Path dir, int seconds) throws Exception {
+        Path speech = dir.resolve("speech.wav");
+        run("espeak-ng", "-w", speech.toString(), "The quick brown fox jumps over the lazy dog while the scribe "
+                + "copies every word into the ledger. Then he pauses for a moment and reads it back aloud.");
+        Path video = dir.resolve("bench.mp4");
+        run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=1",
+                "-stream_loop", "-1", "-i", speech.toString(), "-t", String.valueOf(seconds),
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1", "-movflags", "+faststart",
+                video.toString());
+        return video;
+    }
+
+    static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    static float[] readPcm(Path pcm) throws Exception {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(pcm)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] samples = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(samples);
+        return samples;
+    }
+
+    static String upload(HttpClient http, URI base, Path file) throws Exception {
+        String boundary = "bench-boundary";
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; "
+                + "name=\"language\"\r\n\r\nen\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"" + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+        parts.add(HttpRequest.BodyPublishers.ofFile(file));
+        parts.add(HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+        }
+        return field(response.body(), "id");
+    }
+
+    static String awaitFinished(HttpClient http, URI base, String id) throws Exception {
+        while (true) {
+            String job = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String status = field(job, "status");
+            if (status.equals("completed") || status.equals("failed") || status.equals("canceled")) {
+                return job;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static String field(String json, String name) {
+        Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return matcher.group(1);
+    }
+
+    static double seconds(String json, String name) {
+        return java.time.Instant.parse(field(json, name)).toEpochMilli() / 1000.0;
+    }
+
+    static long heapUsed() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getUsage().getUsed()).sum();
+    }
+
+    static long heapPeak() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    static void deleteTree(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.scriptorium;
+
+import dev.scriptorium.app.Application;
+import dev.scriptorium.app.ConfigException;
+import dev.scriptorium.app.Role;
+import dev.scriptorium.app.ScriptoriumConfig;
+import dev.scriptorium.whisper.SyntheticModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of the jar: {@code java -jar scriptorium.jar ROLE} or {@code models synthesize OUT}. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    private static final String USAGE = String.join("\n",
+            "Usage: java -jar scriptorium.jar COMMAND",
+            "",
+            "Roles:",
+            "  serve      everything in one process; embedded PostgreSQL, S3 and Redis unless configured",
+            "  web        HTTP only (form, API); needs DATABASE_URL, S3_ENDPOINT, REDIS_URL",
+            "  worker     transcription jobs only",
+            "  scheduler  ingest jobs and queue reconciliation",
+            "",
+            "Tools:",
+            "  models synthesize OUT [--dims tiny|base|small|medium|large-v3] [--seed N]",
+            "             write a synthetic ggml Whisper model with random weights (for tests; it says nonsense)",
+            "",
+            "Configuration comes from environment variables; see README.md.");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("models")) {
+            return models(Arrays.copyOfRange(args, 1, args.length));
+        }
+        Optional<Role> role = Role.parse(args[0]);
+        if (role.isEmpty()) {
+            System.err.println("Unknown command '" + args[0] + "'.\n\n" + USAGE);
+            return 2;
+        }
+        return serve(role.get());
+    }
+
+    private static int serve(Role role) {
+        long started = System.nanoTime();
+        ScriptoriumConfig config;
+        try {
+            config = ScriptoriumConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+        Application application;
+        try {
+            application = Application.start(role, config);
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            log.error("Could not start the {} role", role.cliName(), e);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down");
+            application.close();
+            stopped.countDown();
+        }, "shutdown"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        String where = application.httpPort().map(port -> " on http://localhost:" + port).orElse("");
+        log.info("Scriptorium {} ready{} in {} ms", role.cliName(), where, millis);
+        application.modelStatus().filter(status -> !status.loaded())
+                .ifPresent(status -> log.warn(status.message()));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static int models(String[] args) {
+        if (args.length < 2 || !args[0].equals("synthesize")) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        Path out = Path.of(args[1]);
+        SyntheticModel.Dims dims = SyntheticModel.Dims.TINY;
+        long seed = 42;
+        try {
+            for (int i = 2; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--dims": dims = SyntheticModel.Dims.parse(value(args, ++i, "--dims")); break;
+                    case "--seed": seed = Long.parseLong(value(args, ++i, "--seed")); break;
+                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            long started = System.nanoTime();
+            SyntheticModel.write(out, dims, seed);
+            System.out.printf("Wrote synthetic %s model (seed %d) to %s in %d ms%n", dims.name().toLowerCase(),
+                    seed, out, (System.nanoTime() - started) / 1_000_000);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("models synthesize: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("models synthesize: could not write " + out + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+}

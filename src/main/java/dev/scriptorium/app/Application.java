@@ -1,0 +1,154 @@
+package dev.scriptorium.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.database.Database;
+import dev.scriptorium.embedded.EmbeddedDatabase;
+import dev.scriptorium.embedded.EmbeddedObjectStore;
+import dev.scriptorium.embedded.EmbeddedRedis;
+import dev.scriptorium.ingest.IngestQueue;
+import dev.scriptorium.ingest.IngestStep;
+import dev.scriptorium.ingest.UploadStaging;
+import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.queue.JobQueue;
+import dev.scriptorium.reconcile.Reconciler;
+import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.storage.ObjectStore;
+import dev.scriptorium.storage.StorageSettings;
+import dev.scriptorium.transcription.TranscriptionJobs;
+import dev.scriptorium.transcription.TranscriptionQueue;
+import dev.scriptorium.transcription.TranscriptionWorker;
+import dev.scriptorium.web.ReadinessCheck;
+import dev.scriptorium.web.WebServer;
+import dev.scriptorium.whisper.ModelStatus;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The composition root: every object of a running role is built here, by hand, and every resource is closed here, in
+ * the reverse order of its creation.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private WebServer web;
+    private TranscriptionWorker worker;
+
+    private Application() {
+    }
+
+    public static Application start(Role role, ScriptoriumConfig config) throws Exception {
+        Application application = new Application();
+        try {
+            application.boot(role, config);
+            return application;
+        } catch (Exception | Error e) {
+            application.close();
+            throw e;
+        }
+    }
+
+    private void boot(Role role, ScriptoriumConfig config) throws Exception {
+        ObjectMapper json = Json.create();
+
+        ScriptoriumConfig.DatabaseSettings databaseSettings = config.database().isPresent()
+                ? config.database().get()
+                : embeddedDatabase(role, config);
+        Database database = own(Database.open(databaseSettings.jdbcUrl(), databaseSettings.user(),
+                databaseSettings.password(), databaseSettings.poolSize()));
+
+        StorageSettings storageSettings = config.storage().isPresent()
+                ? config.storage().get()
+                : own(EmbeddedObjectStore.start(requireEmbedded(role, "S3_ENDPOINT", config)
+                        .dataDir().resolve("objects"))).settings();
+        ObjectStore store = own(new ObjectStore(storageSettings));
+        store.ensureBucket();
+
+        URI redisUrl = config.redisUrl().isPresent()
+                ? config.redisUrl().get()
+                : own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config).dataDir())).url();
+        RedisClient redis = own(RedisClient.create(redisUrl));
+
+        TranscriptionJobs jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(),
+                new JobEvents(redis, json));
+        JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
+        JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
+        IngestQueue ingest = new IngestQueue(ingestJobs);
+        TranscriptionQueue transcription = new TranscriptionQueue(transcribeJobs);
+        UploadStaging staging = new UploadStaging(config.ingest().stagingDir());
+        Duration poll = Duration.ofSeconds(config.pipeline().pollSeconds());
+
+        if (role.ingest()) {
+            IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription);
+            ingestJobs.startServer(config.ingest().workers(), poll, Map.of(IngestStep.class, ingestStep));
+        }
+        if (role.transcription()) {
+            worker = own(new TranscriptionWorker(transcribeJobs, jobs, store, config.pipeline(), config.whisper()));
+            worker.start();
+        }
+        if (role.reconciles()) {
+            new Reconciler(jobs, ingest, transcription).run();
+        }
+        if (role.http()) {
+            Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
+            readiness.put("database", database::check);
+            readiness.put("object_store", store::check);
+            readiness.put("redis", redis::ping);
+            Supplier<ModelStatus> model = worker != null ? worker::status
+                    : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
+                    "Transcription runs on worker processes.");
+            Uploads uploads = new Uploads(staging, jobs, ingest);
+            web = own(new WebServer(config.http(), staging.directory().resolve("incoming"), json, uploads, jobs,
+                    model, readiness).start());
+        }
+    }
+
+    private ScriptoriumConfig.DatabaseSettings embeddedDatabase(Role role, ScriptoriumConfig config) throws Exception {
+        EmbeddedDatabase embedded = own(EmbeddedDatabase.start(requireEmbedded(role, "DATABASE_URL", config)
+                .dataDir()));
+        return new ScriptoriumConfig.DatabaseSettings(embedded.jdbcUrl(), embedded.user(), null, 10);
+    }
+
+    private static dev.scriptorium.embedded.EmbeddedSettings requireEmbedded(Role role, String variable,
+                                                                              ScriptoriumConfig config) {
+        if (!role.embeddedDefaults()) {
+            throw new ConfigException(variable + " is required for the " + role.cliName()
+                    + " role; only 'serve' starts embedded services");
+        }
+        return config.embedded();
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    public Optional<Integer> httpPort() {
+        return Optional.ofNullable(web).map(WebServer::port);
+    }
+
+    public Optional<ModelStatus> modelStatus() {
+        return Optional.ofNullable(worker).map(TranscriptionWorker::status);
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Error while closing {}", resource.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

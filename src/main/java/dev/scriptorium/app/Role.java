@@ -1,0 +1,49 @@
+package dev.scriptorium.app;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The entry points of the one jar, and what each starts. */
+public enum Role {
+    /** Everything in one process, with embedded PostgreSQL, S3 and Redis for whatever is not configured. */
+    SERVE(true, true, true, true, true),
+    /** HTTP only: accepts uploads and answers the API; runs no jobs. */
+    WEB(false, true, false, false, false),
+    /** Transcription jobs only. */
+    WORKER(false, false, false, true, false),
+    /** Ingest jobs and queue reconciliation. */
+    SCHEDULER(false, false, true, false, true);
+
+    private final boolean embeddedDefaults;
+    private final boolean http;
+    private final boolean ingest;
+    private final boolean transcription;
+    private final boolean reconciles;
+
+    Role(boolean embeddedDefaults, boolean http, boolean ingest, boolean transcription, boolean reconciles) {
+        this.embeddedDefaults = embeddedDefaults;
+        this.http = http;
+        this.ingest = ingest;
+        this.transcription = transcription;
+        this.reconciles = reconciles;
+    }
+
+    public boolean embeddedDefaults() { return embeddedDefaults; }
+    public boolean http() { return http; }
+    public boolean ingest() { return ingest; }
+    public boolean transcription() { return transcription; }
+    public boolean reconciles() { return reconciles; }
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Role> parse(String name) {
+        for (Role role : values()) {
+            if (role.cliName().equals(name)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.scriptorium.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops an embedded server left running by an earlier process of ours that was killed without shutting it down;
+ * otherwise the next start fails on the locked data directory.
+ */
+final class LeftoverProcess {
+    private static final Logger log = LoggerFactory.getLogger(LeftoverProcess.class);
+
+    private LeftoverProcess() {
+    }
+
+    /**
+     * @param pidFile    the server's pid file (first line is the pid)
+     * @param executable part of the command name the process must have, so that a recycled pid of an unrelated
+     *                   process is never killed
+     */
+    static void stopIfRunning(Path pidFile, String executable) {
+        readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(false))
+                .ifPresent(process -> {
+                    log.warn("Stopping a leftover {} (pid {}) from an earlier run that did not shut down", executable,
+                            process.pid());
+                    process.destroy();
+                    if (!waitFor(process, Duration.ofSeconds(15))) {
+                        process.destroyForcibly();
+                        waitFor(process, Duration.ofSeconds(5));
+                    }
+                });
+    }
+
+    private static Optional<Long> readPid(Path pidFile) {
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+            return Optional.of(Long.parseLong(first));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean waitFor(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return !process.isAlive();
+        }
+    }
+}

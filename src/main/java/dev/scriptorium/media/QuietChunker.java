@@ -1,0 +1,59 @@
+package dev.scriptorium.media;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits long audio into chunks of about {@code chunkSeconds}, each cut at the quietest 100 ms within
+ * {@code searchSeconds} of the nominal boundary, so that a cut rarely falls inside a word.
+ */
+public final class QuietChunker {
+    private static final int FRAME = MediaFile.SAMPLE_RATE / 10;
+    private final int chunkSeconds;
+    private final int searchSeconds;
+
+    public QuietChunker(int chunkSeconds, int searchSeconds) {
+        if (searchSeconds * 2 >= chunkSeconds) {
+            throw new IllegalArgumentException("search window must be smaller than half a chunk");
+        }
+        this.chunkSeconds = chunkSeconds;
+        this.searchSeconds = searchSeconds;
+    }
+
+    public List<AudioChunk> plan(PcmFile pcm) throws IOException {
+        long total = pcm.samples();
+        long chunk = (long) chunkSeconds * MediaFile.SAMPLE_RATE;
+        long search = (long) searchSeconds * MediaFile.SAMPLE_RATE;
+        List<AudioChunk> chunks = new ArrayList<>();
+        long start = 0;
+        // The last chunk may be up to one search window longer rather than leave a sliver behind.
+        while (total - start > chunk + search) {
+            long nominal = start + chunk;
+            long cut = quietestPoint(pcm, nominal - search, nominal + search);
+            chunks.add(new AudioChunk(start, cut));
+            start = cut;
+        }
+        if (total > start) {
+            chunks.add(new AudioChunk(start, total));
+        }
+        return chunks;
+    }
+
+    private static long quietestPoint(PcmFile pcm, long from, long to) throws IOException {
+        float[] window = pcm.read(from, Math.toIntExact(to - from));
+        long best = from + window.length / 2;
+        double bestEnergy = Double.MAX_VALUE;
+        for (int offset = 0; offset + FRAME <= window.length; offset += FRAME) {
+            double energy = 0;
+            for (int i = offset; i < offset + FRAME; i++) {
+                energy += window[i] * window[i];
+            }
+            if (energy < bestEnergy) {
+                bestEnergy = energy;
+                best = from + offset + FRAME / 2;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.scriptorium.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The media bucket in an S3-compatible store. Keys are always chosen by the server. Thread-safe: the underlying
+ * {@link S3Client} is; close it once, from the composition root.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private final S3Client s3;
+    private final String bucket;
+
+    public ObjectStore(StorageSettings settings) {
+        this.bucket = settings.bucket();
+        this.s3 = S3Client.builder()
+                .endpointOverride(settings.endpoint())
+                .region(Region.of(settings.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
+                // Checksums only where S3 requires them: several S3-compatible servers reject the SDK's defaults.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofMinutes(5))
+                        .build())
+                .build();
+    }
+
+    /** Creates the bucket if it does not exist yet. */
+    public void ensureBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            createBucket();
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            createBucket();
+        }
+    }
+
+    private void createBucket() {
+        try {
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // Another node created it first: fine.
+        }
+    }
+
+    /** Uploads a file; putting the same key again replaces it, so a re-run ingest is harmless. */
+    public void put(String key, Path file, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    /** Downloads an object into {@code target}, which must not exist yet. */
+    public void download(String key, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(target));
+    }
+
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public long size(String key) {
+        return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+    }
+
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** Throws if the store cannot be reached or the bucket is gone. */
+    public void check() {
+        s3.headBucket(b -> b.bucket(bucket));
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

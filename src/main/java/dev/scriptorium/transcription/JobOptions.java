@@ -1,0 +1,59 @@
+package dev.scriptorium.transcription;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the user asked for: the spoken language (empty: detect it) and the task.
+ */
+public record JobOptions(Optional<String> language, Task task) {
+
+    /** Whisper's language codes (ISO 639-1 plus a few it adds), accepted for {@code language}. */
+    private static final Set<String> LANGUAGES = Set.of(
+            "en", "zh", "de", "es", "ru", "ko", "fr", "ja", "pt", "tr", "pl", "ca", "nl", "ar", "sv", "it", "id",
+            "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro", "da", "hu", "ta", "no", "th", "ur", "hr", "bg",
+            "lt", "la", "mi", "ml", "cy", "sk", "te", "fa", "lv", "bn", "sr", "az", "sl", "kn", "et", "mk", "br",
+            "eu", "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw", "gl", "mr", "pa", "si", "km", "sn", "yo", "so",
+            "af", "oc", "ka", "be", "tg", "sd", "gu", "am", "yi", "lo", "uz", "fo", "ht", "ps", "tk", "nn", "mt",
+            "sa", "lb", "my", "bo", "tl", "mg", "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue");
+
+    public enum Task {
+        TRANSCRIBE, TRANSLATE;
+
+        public String apiName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Reads the form values; blank means the default (auto language, transcribe).
+     *
+     * @throws IllegalArgumentException with a message telling the user what to send instead
+     */
+    public static JobOptions parse(String language, String task) {
+        Optional<String> parsedLanguage = Optional.empty();
+        if (language != null && !language.isBlank() && !language.trim().equalsIgnoreCase("auto")) {
+            String code = language.trim().toLowerCase(Locale.ROOT);
+            if (!LANGUAGES.contains(code)) {
+                throw new IllegalArgumentException("language must be 'auto' or a Whisper language code such as "
+                        + "'en', 'de' or 'fr', but was '" + abbreviate(language) + "'");
+            }
+            parsedLanguage = Optional.of(code);
+        }
+        Task parsedTask = Task.TRANSCRIBE;
+        if (task != null && !task.isBlank()) {
+            switch (task.trim().toLowerCase(Locale.ROOT)) {
+                case "transcribe": parsedTask = Task.TRANSCRIBE; break;
+                case "translate": parsedTask = Task.TRANSLATE; break;
+                default: throw new IllegalArgumentException("task must be 'transcribe' or 'translate' (to English),"
+                        + " but was '" + abbreviate(task) + "'");
+            }
+        }
+        return new JobOptions(parsedLanguage, parsedTask);
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 20 ? value : value.substring(0, 20) + "...";
+    }
+}

@@ -1,0 +1,166 @@
+package dev.scriptorium.transcription;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One uploaded file and what became of it. Every state change goes through {@link #moveTo}, which consults
+ * {@link JobTransitions}. Not thread-safe: load, change and save it within one transaction.
+ */
+@Entity
+@Table(name = "transcription_job")
+public class TranscriptionJob {
+    @Id
+    private UUID id;
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private JobStatus status;
+    @Enumerated(EnumType.STRING)
+    private JobStage stage;
+    @Column(nullable = false)
+    private String filename;
+    private String language;
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private JobOptions.Task task;
+    @Column(name = "media_key")
+    private String mediaKey;
+    @Column(name = "media_container")
+    private String mediaContainer;
+    @Column(name = "media_audio_codec")
+    private String mediaAudioCodec;
+    @Column(name = "media_duration_seconds")
+    private Double mediaDurationSeconds;
+    @Column(name = "media_size_bytes")
+    private Long mediaSizeBytes;
+    @Column(name = "processed_seconds", nullable = false)
+    private double processedSeconds;
+    @Column(name = "failure_code")
+    private String failureCode;
+    @Column(name = "failure_reason")
+    private String failureReason;
+    @Column(nullable = false)
+    private int attempts;
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+    @Column(name = "started_at")
+    private Instant startedAt;
+    @Column(name = "completed_at")
+    private Instant completedAt;
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+    @Version
+    private long version;
+
+    protected TranscriptionJob() {
+    }
+
+    public static TranscriptionJob queued(UUID id, String filename, JobOptions options, long sizeBytes, Instant now) {
+        TranscriptionJob job = new TranscriptionJob();
+        job.id = id;
+        job.status = JobStatus.QUEUED;
+        job.filename = filename;
+        job.language = options.language().orElse(null);
+        job.task = options.task();
+        job.mediaSizeBytes = sizeBytes;
+        job.createdAt = now;
+        job.updatedAt = now;
+        return job;
+    }
+
+    /** Enters (or moves on to) a processing stage. */
+    public void startStage(JobStage next, Instant now) {
+        moveTo(JobStatus.PROCESSING, now);
+        stage = next;
+        if (startedAt == null) {
+            startedAt = now;
+        }
+    }
+
+    /** Counts one more attempt at the transcription step. */
+    public void beginAttempt(Instant now) {
+        attempts++;
+        processedSeconds = 0;
+        startStage(JobStage.EXTRACTING_AUDIO, now);
+    }
+
+    /** The media is in object storage; the job now waits for a transcription worker. */
+    public void stored(String key, long sizeBytes, Instant now) {
+        moveTo(JobStatus.QUEUED, now);
+        stage = null;
+        mediaKey = key;
+        mediaSizeBytes = sizeBytes;
+    }
+
+    /** An attempt broke off for a reason unrelated to the media; the job waits for the next attempt. */
+    public void requeue(String reason, Instant now) {
+        moveTo(JobStatus.QUEUED, now);
+        stage = null;
+        failureReason = reason;
+    }
+
+    public void probed(String container, String audioCodec, double durationSeconds) {
+        mediaContainer = container;
+        mediaAudioCodec = audioCodec;
+        mediaDurationSeconds = durationSeconds;
+    }
+
+    public void progressed(double seconds, Instant now) {
+        processedSeconds = seconds;
+        updatedAt = now;
+    }
+
+    public void complete(Instant now) {
+        moveTo(JobStatus.COMPLETED, now);
+        stage = null;
+        failureCode = null;
+        failureReason = null;
+        if (mediaDurationSeconds != null) {
+            processedSeconds = mediaDurationSeconds;
+        }
+        completedAt = now;
+    }
+
+    public void fail(FailureCode code, String reason, Instant now) {
+        moveTo(JobStatus.FAILED, now);
+        stage = null;
+        failureCode = code.apiName();
+        failureReason = reason;
+        completedAt = now;
+    }
+
+    private void moveTo(JobStatus next, Instant now) {
+        JobTransitions.check(status, next);
+        status = next;
+        updatedAt = now;
+    }
+
+    public UUID id() { return id; }
+    public JobStatus status() { return status; }
+    public Optional<JobStage> stage() { return Optional.ofNullable(stage); }
+    public String filename() { return filename; }
+    public Optional<String> language() { return Optional.ofNullable(language); }
+    public JobOptions.Task task() { return task; }
+    public JobOptions options() { return new JobOptions(language(), task); }
+    public Optional<String> mediaKey() { return Optional.ofNullable(mediaKey); }
+    public Optional<String> mediaContainer() { return Optional.ofNullable(mediaContainer); }
+    public Optional<String> mediaAudioCodec() { return Optional.ofNullable(mediaAudioCodec); }
+    public Optional<Double> mediaDurationSeconds() { return Optional.ofNullable(mediaDurationSeconds); }
+    public Optional<Long> mediaSizeBytes() { return Optional.ofNullable(mediaSizeBytes); }
+    public double processedSeconds() { return processedSeconds; }
+    public Optional<String> failureCode() { return Optional.ofNullable(failureCode); }
+    public Optional<String> failureReason() { return Optional.ofNullable(failureReason); }
+    public int attempts() { return attempts; }
+    public Instant createdAt() { return createdAt; }
+    public Optional<Instant> startedAt() { return Optional.ofNullable(startedAt); }
+    public Optional<Instant> completedAt() { return Optional.ofNullable(completedAt); }
+    public Instant updatedAt() { return updatedAt; }
+}

@@ -1,0 +1,102 @@
+package dev.scriptorium.transcription;
+
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.hibernate.SessionFactory;
+
+/**
+ * Jobs and transcripts in PostgreSQL. Each method is one transaction; changes to a job take a row lock, so that
+ * concurrent steps on one job serialize. Thread-safe.
+ */
+public final class TranscriptionJobs {
+    private final SessionFactory sessions;
+    private final Clock clock;
+    private final JobChangeListener listener;
+
+    public TranscriptionJobs(SessionFactory sessions, Clock clock, JobChangeListener listener) {
+        this.sessions = sessions;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public void create(TranscriptionJob job) {
+        sessions.inTransaction(session -> session.persist(job));
+        listener.changed(job);
+    }
+
+    public Optional<TranscriptionJob> find(UUID id) {
+        return Optional.ofNullable(sessions.fromStatelessTransaction(session -> session.get(TranscriptionJob.class, id)));
+    }
+
+    /**
+     * Applies {@code change} to the locked row and commits it.
+     *
+     * @return the job as committed, or empty if it does not exist
+     */
+    public Optional<TranscriptionJob> update(UUID id, Consumer<TranscriptionJob> change) {
+        TranscriptionJob changed = sessions.fromTransaction(session -> {
+            TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (job != null) {
+                change.accept(job);
+            }
+            return job;
+        });
+        if (changed != null) {
+            listener.changed(changed);
+        }
+        return Optional.ofNullable(changed);
+    }
+
+    /**
+     * Stores the transcript and marks the job completed in one transaction, so there is never a completed job
+     * without its transcript, nor a transcript of a job that is still running. A job that already has a transcript
+     * is left as it is.
+     *
+     * @return false if the job had finished already (completed, failed or canceled) and nothing was stored
+     */
+    public boolean complete(UUID id, Transcript transcript) {
+        TranscriptionJob completed = sessions.fromTransaction(session -> {
+            TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (job == null || job.status().isFinished() || session.find(Transcript.class, id) != null) {
+                return null;
+            }
+            session.persist(transcript);
+            job.complete(clock.instant());
+            return job;
+        });
+        if (completed == null) {
+            return false;
+        }
+        listener.changed(completed);
+        return true;
+    }
+
+    public Optional<Transcript> transcript(UUID id) {
+        return sessions.fromTransaction(session -> {
+            Transcript transcript = session.find(Transcript.class, id);
+            if (transcript == null) {
+                return Optional.empty();
+            }
+            transcript.segments().size();
+            return Optional.of(transcript);
+        });
+    }
+
+    /** Unfinished jobs, oldest first, to put back on their queues after a restart. */
+    public List<TranscriptionJob> unfinished(int limit) {
+        return sessions.fromStatelessTransaction(session -> session
+                .createSelectionQuery("from TranscriptionJob where status in (:statuses) order by createdAt",
+                        TranscriptionJob.class)
+                .setParameter("statuses", List.of(JobStatus.QUEUED, JobStatus.PROCESSING))
+                .setMaxResults(limit)
+                .getResultList());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.scriptorium.web;
+
+import dev.scriptorium.transcription.JobStage;
+import dev.scriptorium.transcription.TranscriptFormat;
+import dev.scriptorium.transcription.TranscriptionJob;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The JSON shape of a job in the API. Names are snake_case through the mapper's naming strategy. */
+record JobView(
+        UUID id,
+        String status,
+        String stage,
+        Progress progress,
+        String filename,
+        Media media,
+        String language,
+        String task,
+        String failureCode,
+        String failureReason,
+        int attempts,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Map<String, Object> links) {
+
+    record Progress(double percent, double processedSeconds, Double durationSeconds) {
+    }
+
+    record Media(String container, String audioCodec, Double durationSeconds, Long sizeBytes) {
+    }
+
+    /** What {@code POST /api/v1/jobs} answers. */
+    record Accepted(UUID id, String status, Map<String, Object> links) {
+    }
+
+    static JobView of(TranscriptionJob job) {
+        Double duration = job.mediaDurationSeconds().orElse(null);
+        double percent = duration == null || duration <= 0 ? 0
+                : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
+        if (job.status() == dev.scriptorium.transcription.JobStatus.COMPLETED) {
+            percent = 100;
+        }
+        return new JobView(job.id(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),
+                new Progress(percent, job.processedSeconds(), duration),
+                job.filename(),
+                new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
+                        job.mediaSizeBytes().orElse(null)),
+                job.language().orElse("auto"), job.task().apiName(),
+                job.failureCode().orElse(null), job.failureReason().orElse(null), job.attempts(),
+                job.createdAt(), job.startedAt().orElse(null), job.completedAt().orElse(null),
+                links(job.id()));
+    }
+
+    static Accepted accepted(TranscriptionJob job) {
+        return new Accepted(job.id(), job.status().apiName(), links(job.id()));
+    }
+
+    static String location(UUID id) {
+        return "/api/v1/jobs/" + id;
+    }
+
+    private static Map<String, Object> links(UUID id) {
+        Map<String, Object> transcript = new LinkedHashMap<>();
+        for (TranscriptFormat format : TranscriptFormat.values()) {
+            transcript.put(format.extension(), location(id) + "/transcript?format=" + format.extension());
+        }
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("self", location(id));
+        links.put("transcript", transcript);
+        return links;
+    }
+}

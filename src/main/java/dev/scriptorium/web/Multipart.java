@@ -1,0 +1,90 @@
+package dev.scriptorium.web;
+
+import io.javalin.http.Context;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Multipart uploads: Jetty streams each part to a temp file on the staging disk, never to memory, and stops at the
+ * size limit.
+ */
+final class Multipart {
+    /** Room for the multipart boundaries and the small form fields beside the file. */
+    static final long ENVELOPE_BYTES = 1024 * 1024;
+
+    private Multipart() {
+    }
+
+    static List<Part> fileParts(Context ctx, String field, long maxUploadBytes) {
+        if (!ctx.isMultipartFormData()) {
+            throw ApiError.badRequest("not_multipart", "Send the media as multipart/form-data in a field named '"
+                    + field + "'.");
+        }
+        try {
+            // Javalin installs the multipart configuration (limits, temp dir) here; getParts() relies on it.
+            ctx.uploadedFiles(field);
+            List<Part> files = new ArrayList<>();
+            for (Part part : ctx.req().getParts()) {
+                if (field.equals(part.getName()) && part.getSubmittedFileName() != null) {
+                    files.add(part);
+                }
+            }
+            return files;
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (isSizeLimit(e)) {
+                throw tooLarge(maxUploadBytes);
+            }
+            if (e instanceof ApiError apiError) {
+                throw apiError;
+            }
+            throw ApiError.badRequest("bad_multipart", "The upload could not be read as multipart/form-data. "
+                    + "Send the file in a field named '" + field + "'.");
+        }
+    }
+
+    static void discard(List<Part> parts) {
+        for (Part part : parts) {
+            try {
+                part.delete();
+            } catch (IOException | RuntimeException ignored) {
+                // Jetty removes what is left when the request ends.
+            }
+        }
+    }
+
+    static ApiError tooLarge(long maxUploadBytes) {
+        return new ApiError(413, "file_too_large", "The upload is larger than the limit of "
+                + humanBytes(maxUploadBytes) + ". Upload a smaller file or split it into parts.");
+    }
+
+    private static boolean isSizeLimit(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("max") && (message.contains("size") || message.contains("length")
+                    || message.contains("exceed"))) {
+                return true;
+            }
+            if (cause.getClass().getSimpleName().contains("TooLarge")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String humanBytes(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%d %s", (long) value, units[unit])
+                : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}

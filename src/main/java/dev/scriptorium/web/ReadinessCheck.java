@@ -1,0 +1,7 @@
+package dev.scriptorium.web;
+
+/** One dependency that must answer before this process reports ready. */
+@FunctionalInterface
+public interface ReadinessCheck {
+    void check() throws Exception;
+}

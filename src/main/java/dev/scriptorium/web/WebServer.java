@@ -1,0 +1,124 @@
+package dev.scriptorium.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.transcription.TranscriptionJobs;
+import dev.scriptorium.whisper.ModelStatus;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP server: the upload page, the jobs API and health endpoints. Errors always answer
+ * {"error": {"code", "message"}}; an unexpected one is logged with an incident id that the answer repeats, and no
+ * stack trace ever reaches a client. Thread-safe; close it once, from the composition root.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    private final Javalin javalin;
+
+    public WebServer(HttpSettings settings, Path uploadTempDir, ObjectMapper json, Uploads uploads,
+                     TranscriptionJobs jobs, Supplier<ModelStatus> model, Map<String, ReadinessCheck> readiness) {
+        String page = resource("/web/index.html");
+        JobsApi api = new JobsApi(uploads, jobs, settings.maxUploadBytes());
+        try {
+            Files.createDirectories(uploadTempDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.javalin = Javalin.create(config -> {
+            configure(config, settings, uploadTempDir, json);
+            api.register(config.routes);
+            config.routes.get("/", ctx -> ctx.html(page));
+            config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get())));
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/readyz", ctx -> ready(ctx, readiness));
+            config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                String incident = UUID.randomUUID().toString().substring(0, 8);
+                log.error("Unexpected error on {} {} (incident {})", ctx.method(), ctx.path(), incident, e);
+                error(ctx, 500, "internal_error", "Something went wrong on our side (incident " + incident
+                        + "). Try again; if it keeps happening, tell the operator the incident id.");
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, 404, "not_found", "There is nothing at " + ctx.path() + ".");
+                }
+            });
+            config.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed",
+                    ctx.method() + " is not supported on " + ctx.path() + "."));
+        });
+    }
+
+    private static void configure(JavalinConfig config, HttpSettings settings, Path uploadTempDir,
+                                  ObjectMapper json) {
+        config.startup.showJavalinBanner = false;
+        config.jetty.host = settings.host();
+        config.jetty.port = settings.port();
+        config.jsonMapper(new JavalinJackson(json, false));
+        config.jetty.multipartConfig.cacheDirectory(uploadTempDir.toString());
+        config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + Multipart.ENVELOPE_BYTES,
+                SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxInMemoryFileSize(64, SizeUnit.KB);
+    }
+
+    private static void ready(Context ctx, Map<String, ReadinessCheck> checks) {
+        Map<String, String> results = new LinkedHashMap<>();
+        boolean ready = true;
+        for (Map.Entry<String, ReadinessCheck> check : checks.entrySet()) {
+            try {
+                check.getValue().check();
+                results.put(check.getKey(), "ok");
+            } catch (Exception e) {
+                ready = false;
+                results.put(check.getKey(), "unavailable");
+                log.warn("Readiness check {} failed: {}", check.getKey(), e.toString());
+            }
+        }
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not_ready", "checks", results));
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public WebServer start() {
+        javalin.start();
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

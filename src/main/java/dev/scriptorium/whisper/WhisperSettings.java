@@ -1,0 +1,20 @@
+package dev.scriptorium.whisper;
+
+import java.nio.file.Path;
+
+/**
+ * How Whisper runs.
+ *
+ * @param model               ggml model file
+ * @param threads             threads per transcription
+ * @param chunkSeconds        audio is transcribed in chunks of about this length, cut at the quietest point nearby,
+ *                            so that progress is real and memory stays bounded
+ * @param timestamps          whether Whisper predicts timestamps (finer segments); off pins synthetic models to a
+ *                            bounded, deterministic decode (see NOTES)
+ * @param temperatureFallback whether Whisper retries a window at higher temperatures when decoding looks poor
+ * @param modelPollSeconds    how often a role without a model looks for the file to appear
+ */
+public record WhisperSettings(Path model, int threads, int chunkSeconds, boolean timestamps,
+                              boolean temperatureFallback, int modelPollSeconds) {
+    public static final String DEFAULT_MODEL_FILE = "ggml-base.en.bin";
+}

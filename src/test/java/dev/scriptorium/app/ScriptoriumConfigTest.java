@@ -1,0 +1,62 @@
+package dev.scriptorium.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScriptoriumConfigTest {
+    @Test
+    void anEmptyEnvironmentMeansEmbeddedServicesAndDocumentedDefaults() {
+        ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(Map.of());
+        assertThat(config.database()).isEmpty();
+        assertThat(config.storage()).isEmpty();
+        assertThat(config.redisUrl()).isEmpty();
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.http().maxUploadBytes()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(config.whisper().model().toString()).isEqualTo("models/ggml-base.en.bin");
+    }
+
+    @Test
+    void aNonNumericValueFailsNamingTheVariable() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("MAX_UPLOAD_BYTES", "lots")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("MAX_UPLOAD_BYTES must be a whole number, but is 'lots'");
+    }
+
+    @Test
+    void anOutOfRangeValueFailsNamingTheVariableAndTheRange() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("HTTP_PORT", "70000")))
+                .hasMessage("HTTP_PORT must be between 0 and 65535, but is 70000");
+    }
+
+    @Test
+    void anS3EndpointWithoutCredentialsFailsNamingTheMissingVariable() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("S3_ENDPOINT", "http://s3.local:9000")))
+                .hasMessage("S3_ACCESS_KEY is required when S3_ENDPOINT is set");
+    }
+
+    @Test
+    void aPostgresUrlWithCredentialsBecomesJdbcCoordinates() {
+        ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(
+                Map.of("DATABASE_URL", "postgres://app:secret@db.local:5433/scriptorium"));
+        ScriptoriumConfig.DatabaseSettings database = config.database().orElseThrow();
+        assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://db.local:5433/scriptorium");
+        assertThat(database.user()).isEqualTo("app");
+        assertThat(database.password()).isEqualTo("secret");
+        assertThat(database.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void aBooleanMustBeTrueOrFalse() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("WHISPER_TIMESTAMPS", "maybe")))
+                .hasMessage("WHISPER_TIMESTAMPS must be true or false, but is 'maybe'");
+    }
+
+    @Test
+    void aRedisUrlMustUseTheRedisScheme() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("REDIS_URL", "http://cache:6379")))
+                .hasMessageStartingWith("REDIS_URL must start with redis:// or rediss://");
+    }
+}

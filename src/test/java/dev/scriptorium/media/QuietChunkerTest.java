@@ -1,0 +1,60 @@
+package dev.scriptorium.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuietChunkerTest {
+    @TempDir
+    Path dir;
+
+    /** Loud noise everywhere except a 200 ms silence starting at {@code quietAt} seconds. */
+    private Path noiseWithSilenceAt(double seconds, double quietAt) throws IOException {
+        int samples = (int) (seconds * MediaFile.SAMPLE_RATE);
+        ByteBuffer bytes = ByteBuffer.allocate(samples * 4).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.Random random = new java.util.Random(1);
+        int quietStart = (int) (quietAt * MediaFile.SAMPLE_RATE);
+        for (int i = 0; i < samples; i++) {
+            boolean quiet = i >= quietStart && i < quietStart + MediaFile.SAMPLE_RATE / 5;
+            bytes.putFloat(quiet ? 0f : (float) (random.nextGaussian() * 0.3));
+        }
+        Path file = dir.resolve("audio.f32");
+        Files.write(file, bytes.array());
+        return file;
+    }
+
+    @Test
+    void cutsAtTheSilenceNearTheNominalBoundary() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 33.0))) {
+            List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm);
+            assertThat(chunks.get(0).startSample()).isZero();
+            assertThat(chunks.get(0).endSeconds()).isBetween(33.0, 33.2);
+        }
+    }
+
+    @Test
+    void chunksCoverTheWholeFileWithoutGapsOrOverlap() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 50))) {
+            List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm);
+            assertThat(chunks).hasSizeGreaterThan(2);
+            for (int i = 1; i < chunks.size(); i++) {
+                assertThat(chunks.get(i).startSample()).isEqualTo(chunks.get(i - 1).endSample());
+            }
+            assertThat(chunks.get(chunks.size() - 1).endSample()).isEqualTo(pcm.samples());
+        }
+    }
+
+    @Test
+    void shortAudioIsOneChunk() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(20, 5))) {
+            assertThat(new QuietChunker(30, 5).plan(pcm)).containsExactly(new AudioChunk(0, pcm.samples()));
+        }
+    }
+}

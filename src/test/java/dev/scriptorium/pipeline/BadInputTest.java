@@ -1,0 +1,195 @@
+package dev.scriptorium.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestStack;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every kind of bad input ends in a clear answer, loses nothing and leaves the service working. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final long LIMIT = 5L * 1024 * 1024;
+    @TempDir
+    static Path mediaDir;
+    private TestStack stack;
+    private ApiClient api;
+    private TestMedia media;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = TestStack.start(Map.of("MAX_UPLOAD_BYTES", String.valueOf(LIMIT)));
+        api = stack.api();
+        media = new TestMedia(mediaDir);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private JsonNode uploadAndWait(Path file) throws Exception {
+        ApiClient.Response response = api.upload(file, Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        return api.awaitFinished(response.json().get("id").asText(), TIMEOUT);
+    }
+
+    private static void assertFailed(JsonNode job, String code) {
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("failed");
+        assertThat(job.get("failure_code").asText()).isEqualTo(code);
+        assertThat(job.get("failure_reason").asText()).hasSizeGreaterThan(20).doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void anEmptyFileFailsWithEmptyFile() throws Exception {
+        assertFailed(uploadAndWait(media.emptyFile("nothing.mp4")), "empty_file");
+    }
+
+    @Test
+    void aTextFileNamedMp4FailsWithUnsupportedFormat() throws Exception {
+        assertFailed(uploadAndWait(media.textFileNamedMp4()), "unsupported_format");
+    }
+
+    @Test
+    void aVideoWithoutAudioFailsWithNoAudio() throws Exception {
+        assertFailed(uploadAndWait(media.videoWithoutAudio()), "no_audio");
+    }
+
+    @Test
+    void aTruncatedMp4FailsWithTruncatedMedia() throws Exception {
+        assertFailed(uploadAndWait(media.truncatedMp4()), "truncated_media");
+    }
+
+    @Test
+    void aDashManifestNamedMp4NeverReadsTheFileItPointsAt() throws Exception {
+        Path secret = media.m4a("The secret password is swordfish.");
+        assertLeaksNothing(uploadAndWait(media.dashManifestNamedMp4(secret)), secret);
+    }
+
+    @Test
+    void anFfconcatListNamedMp4NeverReadsTheFileItPointsAt() throws Exception {
+        Path secret = media.m4a("The secret password is swordfish.");
+        assertLeaksNothing(uploadAndWait(media.ffconcatNamedMp4(secret)), secret);
+    }
+
+    @Test
+    void anHlsPlaylistNeverReadsTheFileItPointsAt() throws Exception {
+        Path secret = media.m4a("The secret password is swordfish.");
+        assertLeaksNothing(uploadAndWait(media.hlsPlaylistPointingAt(secret)), secret);
+    }
+
+    private void assertLeaksNothing(JsonNode job, Path secret) throws Exception {
+        assertFailed(job, "unsupported_format");
+        assertThat(job.get("media").get("duration_seconds").isNull()).isTrue();
+        assertThat(job.toString()).doesNotContain(secret.getFileName().toString());
+        UUID id = UUID.fromString(job.get("id").asText());
+        assertThat(stack.database().count("select count(*) from transcript where job_id = ?", id)).isZero();
+        assertThat(api.get("/api/v1/jobs/" + id + "/transcript?format=txt").status()).isEqualTo(409);
+    }
+
+    @Test
+    void anUploadOverTheLimitGets413AndLeavesNoPartialFileOrJob() throws Exception {
+        Path big = mediaDir.resolve("big.mp4");
+        Files.write(big, new byte[(int) LIMIT + 1024]);
+        long jobsBefore = stack.database().count("select count(*) from transcription_job");
+        ApiClient.Response response = api.upload(big, Map.of());
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("file_too_large");
+        assertThat(response.json().get("error").get("message").asText()).contains("5 MiB");
+        assertThat(stack.database().count("select count(*) from transcription_job")).isEqualTo(jobsBefore);
+        assertNoPartialUploads();
+    }
+
+    @Test
+    void aStreamedUploadOverTheLimitWithoutContentLengthGets413AndLeavesNoPartialFile() throws Exception {
+        String boundary = "limit-test";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\""
+                + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[(int) (LIMIT * 2)];
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                        new SequenceInputStream(new ByteArrayInputStream(head), new ByteArrayInputStream(body)),
+                        new ByteArrayInputStream(tail))))
+                .build();
+        ApiClient.Response response = api.send(request);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("file_too_large");
+        assertNoPartialUploads();
+    }
+
+    private void assertNoPartialUploads() throws Exception {
+        Path incoming = stack.dataDir().resolve("staging").resolve("incoming");
+        try (var left = Files.list(incoming)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownJobIdGets404WithAnErrorBody() throws Exception {
+        ApiClient.Response response = api.get("/api/v1/jobs/" + UUID.randomUUID());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void aMalformedJobIdGets400SayingWhatAnIdLooksLike() throws Exception {
+        ApiClient.Response response = api.get("/api/v1/jobs/not-a-uuid");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("invalid_job_id");
+        assertThat(response.json().get("error").get("message").asText()).contains("UUID");
+    }
+
+    @Test
+    void anUploadWithoutAFileFieldGets400() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"task\""
+                        + "\r\n\r\ntranscribe\r\n--x--\r\n"))
+                .build();
+        ApiClient.Response response = api.send(request);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").get("code").asText()).isEqualTo("missing_file");
+    }
+
+    @Test
+    void anUnknownLanguageGets400NamingTheField() throws Exception {
+        ApiClient.Response response = api.upload(media.wav(), Map.of("language", "klingon"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").get("message").asText()).contains("language");
+        assertNoPartialUploads();
+    }
+
+    @Test
+    void afterBadInputTheNextGoodJobStillCompletes() throws Exception {
+        uploadAndWait(media.textFileNamedMp4());
+        uploadAndWait(media.emptyFile("empty.wav"));
+        JsonNode good = uploadAndWait(media.mp4H264Aac());
+        assertThat(good.get("status").asText()).as(good.toString()).isEqualTo("completed");
+    }
+
+    private String baseUrl() {
+        return stack.baseUrl();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.scriptorium.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads real media of every common kind through the API of a real {@code serve} stack and checks every output.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Pattern SRT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d) --> "
+            + "(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d)");
+    private static final Pattern VTT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d) --> "
+            + "(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d)");
+    @TempDir
+    static Path mediaDir;
+    private TestStack stack;
+    private ApiClient api;
+    private final Map<String, JsonNode> finished = new LinkedHashMap<>();
+
+    @BeforeAll
+    void uploadEveryKindOfMediaAndWait() throws Exception {
+        stack = TestStack.start(Map.of());
+        api = stack.api();
+        TestMedia media = new TestMedia(mediaDir);
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("mp4", media.mp4H264Aac());
+        files.put("webm", media.webmVp9Opus());
+        files.put("mkv", media.mkvH264Aac());
+        files.put("mp3", media.mp3());
+        files.put("wav", media.wav());
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            ApiClient.Response response = api.upload(file.getValue(), Map.of("language", "en"));
+            assertThat(response.status()).as(response.body()).isEqualTo(202);
+            ids.put(file.getKey(), response.json().get("id").asText());
+        }
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            finished.put(id.getKey(), api.awaitFinished(id.getValue(), TIMEOUT));
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyFormatEndsCompletedWithItsMediaDescribed() {
+        assertThat(finished).hasSize(5);
+        finished.forEach((kind, job) -> {
+            assertThat(job.get("status").asText()).as(kind + ": " + job).isEqualTo("completed");
+            assertThat(job.get("progress").get("percent").asDouble()).as(kind).isEqualTo(100.0);
+            assertThat(job.get("media").get("duration_seconds").asDouble()).as(kind).isGreaterThan(1.0);
+            assertThat(job.get("media").get("audio_codec").asText()).as(kind).isNotBlank();
+            assertThat(job.get("attempts").asInt()).as(kind).isEqualTo(1);
+            assertThat(job.get("started_at").isNull()).as(kind).isFalse();
+            assertThat(job.get("completed_at").isNull()).as(kind).isFalse();
+        });
+        assertThat(finished.get("mp4").get("media").get("container").asText()).isEqualTo("mp4");
+        assertThat(finished.get("webm").get("media").get("audio_codec").asText()).isEqualTo("opus");
+        assertThat(finished.get("mp3").get("media").get("audio_codec").asText()).isEqualTo("mp3");
+    }
+
+    @Test
+    void jsonTranscriptHasOrderedSegmentsInSeconds() throws Exception {
+        for (JsonNode job : finished.values()) {
+            JsonNode transcript = api.get(transcriptPath(job, "json")).json();
+            JsonNode segments = transcript.get("segments");
+            assertThat(segments.size()).isPositive();
+            assertThat(transcript.get("text").asText()).isNotBlank();
+            double previousStart = -1;
+            for (JsonNode segment : segments) {
+                double start = segment.get("start").asDouble();
+                double end = segment.get("end").asDouble();
+                assertThat(start).isGreaterThanOrEqualTo(previousStart);
+                assertThat(end).isGreaterThanOrEqualTo(start);
+                assertThat(end).isLessThanOrEqualTo(job.get("media").get("duration_seconds").asDouble() + 0.5);
+                previousStart = start;
+            }
+        }
+    }
+
+    @Test
+    void srtParsesWithNumberedCuesAndOrderedTimestamps() throws Exception {
+        for (JsonNode job : finished.values()) {
+            ApiClient.Response srt = api.get(transcriptPath(job, "srt"));
+            assertThat(srt.status()).isEqualTo(200);
+            assertThat(srt.header("Content-Type")).startsWith("application/x-subrip");
+            String[] cues = srt.body().strip().split("\n\n");
+            assertThat(cues.length).isEqualTo(segmentCount(job));
+            double previousStart = -1;
+            for (int i = 0; i < cues.length; i++) {
+                String[] lines = cues[i].split("\n");
+                assertThat(lines[0]).isEqualTo(String.valueOf(i + 1));
+                double[] times = times(SRT_TIME, lines[1]);
+                assertThat(times[0]).isGreaterThanOrEqualTo(previousStart).isLessThanOrEqualTo(times[1]);
+                assertThat(lines.length).isGreaterThanOrEqualTo(3);
+                previousStart = times[0];
+            }
+        }
+    }
+
+    @Test
+    void vttParsesWithItsHeaderAndOrderedTimestamps() throws Exception {
+        for (JsonNode job : finished.values()) {
+            ApiClient.Response vtt = api.get(transcriptPath(job, "vtt"));
+            assertThat(vtt.header("Content-Type")).startsWith("text/vtt");
+            List<String> blocks = new ArrayList<>(List.of(vtt.body().strip().split("\n\n")));
+            assertThat(blocks.remove(0)).isEqualTo("WEBVTT");
+            assertThat(blocks).hasSize(segmentCount(job));
+            double previousStart = -1;
+            for (String block : blocks) {
+                double[] times = times(VTT_TIME, block.split("\n")[0]);
+                assertThat(times[0]).isGreaterThanOrEqualTo(previousStart).isLessThanOrEqualTo(times[1]);
+                previousStart = times[0];
+            }
+        }
+    }
+
+    @Test
+    void txtIsTheFullTextOfTheJsonTranscript() throws Exception {
+        for (JsonNode job : finished.values()) {
+            String txt = api.get(transcriptPath(job, "txt")).body();
+            String text = api.get(transcriptPath(job, "json")).json().get("text").asText();
+            assertThat(txt).isEqualTo(text + "\n");
+        }
+    }
+
+    @Test
+    void theTranscriptRowIsInPostgresAndTheMediaObjectIsInTheStore() throws Exception {
+        for (JsonNode job : finished.values()) {
+            UUID id = UUID.fromString(job.get("id").asText());
+            assertThat(stack.database().count("select count(*) from transcript where job_id = ?", id)).isEqualTo(1);
+            assertThat(stack.database().count("select count(*) from transcript_segment where job_id = ?", id))
+                    .isEqualTo(segmentCount(job));
+            assertThat(stack.objects().exists("media/" + id)).isTrue();
+            assertThat(stack.objects().size("media/" + id)).isEqualTo(job.get("media").get("size_bytes").asLong());
+        }
+    }
+
+    @Test
+    void noStagingOrTempFileIsLeftBehind() throws Exception {
+        try (var staged = Files.list(stack.dataDir().resolve("staging"))) {
+            assertThat(staged.filter(Files::isRegularFile)).isEmpty();
+        }
+        Path work = stack.dataDir().resolve("work");
+        if (Files.exists(work)) {
+            try (var left = Files.list(work)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    private int segmentCount(JsonNode job) throws Exception {
+        return api.get(transcriptPath(job, "json")).json().get("segments").size();
+    }
+
+    private static String transcriptPath(JsonNode job, String format) {
+        return job.get("links").get("transcript").get(format).asText();
+    }
+
+    private static double[] times(Pattern pattern, String line) {
+        Matcher matcher = pattern.matcher(line);
+        assertThat(matcher.matches()).as("timing line: " + line).isTrue();
+        double[] times = new double[2];
+        for (int i = 0; i < 2; i++) {
+            int g = i * 4;
+            times[i] = Integer.parseInt(matcher.group(g + 1)) * 3600 + Integer.parseInt(matcher.group(g + 2)) * 60
+                    + Integer.parseInt(matcher.group(g + 3)) + Integer.parseInt(matcher.group(g + 4)) / 1000.0;
+        }
+        return times;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.scriptorium.serve;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar started as a separate process, as a user starts it, in a directory of its own. */
+final class ServeProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final Duration timeToReady;
+
+    private ServeProcess(Process process, Path log, int port, Duration timeToReady) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.timeToReady = timeToReady;
+    }
+
+    /** Starts {@code java -jar scriptorium.jar serve} in {@code directory} and waits until /readyz answers 200. */
+    static ServeProcess start(Path directory, Map<String, String> env, String logName) throws Exception {
+        int port = freePort();
+        Path log = directory.resolve(logName);
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString(), "serve")
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        for (String configured : List.of("DATABASE_URL", "S3_ENDPOINT", "REDIS_URL", "WHISPER_MODEL", "DATA_DIR")) {
+            environment.remove(configured);
+        }
+        environment.put("HTTP_PORT", String.valueOf(port));
+        environment.putAll(env);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = started + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("serve exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return new ServeProcess(process, log, port, Duration.ofNanos(System.nanoTime() - started));
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("serve was not ready within 180 s:\n" + Files.readString(log));
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    Duration timeToReady() {
+        return timeToReady;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGTERM, as a service manager does, and waits for a clean exit. */
+    int stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("serve did not stop within 90 s after SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.scriptorium.testing;
+
+import dev.scriptorium.whisper.SyntheticModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Synthetic Whisper models for tests, generated once per build under target/. */
+public final class TestModels {
+    public static final long SEED = 42;
+
+    private TestModels() {
+    }
+
+    public static synchronized Path syntheticTiny() throws IOException {
+        Path model = Path.of("target", "test-models", "synthetic-tiny-" + SEED + ".bin").toAbsolutePath();
+        if (!Files.exists(model)) {
+            Files.createDirectories(model.getParent());
+            Path partial = model.resolveSibling(model.getFileName() + ".part");
+            SyntheticModel.write(partial, SyntheticModel.Dims.TINY, SEED);
+            Files.move(partial, model, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return model;
+    }
+}
