@@ -49,6 +49,19 @@ public final class JobQueue implements AutoCloseable {
             return;
         }
         scheduler.enqueue(id, job);
+        wakeLocalServer();
+    }
+
+    /**
+     * JobRunr's servers poll every few seconds (5 s at least on SQL storage); when this process runs the queue's
+     * server itself, it is asked to look for work now instead. JobRunr does the same when a worker turns idle.
+     * Servers in other processes still find the job on their next poll.
+     */
+    private synchronized void wakeLocalServer() {
+        if (server != null && server.isRunning()) {
+            server.getJobSteward().notifyThreadOccupied();
+            server.getJobSteward().notifyThreadIdle();
+        }
     }
 
     public boolean contains(UUID id) {

@@ -53,12 +53,14 @@ public final class TranscribeStep {
             return;
         }
         jobs.update(jobId, j -> j.beginAttempt(now()));
+        long started = System.nanoTime();
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
             List<TranscriptSegment> segments = process(job, workspace);
             jobs.update(jobId, j -> j.startStage(JobStage.STORING, now()));
             Transcript transcript = new Transcript(jobId, segments, transcriber.modelName(), now());
             if (jobs.complete(jobId, transcript)) {
-                log.info("Job {} completed: {} segments", jobId, segments.size());
+                log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
+                        (System.nanoTime() - started) / 1_000_000);
             }
         } catch (MediaRejectedException e) {
             log.info("Job {} rejected: {} ({})", jobId, e.code().apiName(), e.getMessage());
@@ -98,8 +100,11 @@ public final class TranscribeStep {
             }
         }
         jobs.update(jobId, j -> j.startStage(JobStage.TRANSCRIBING, now()));
-        return transcriber.transcribe(pcm, job.options(),
+        long started = System.nanoTime();
+        List<TranscriptSegment> segments = transcriber.transcribe(pcm, job.options(),
                 seconds -> jobs.update(jobId, j -> j.progressed(seconds, now())));
+        log.info("Job {}: Whisper took {} ms", jobId, (System.nanoTime() - started) / 1_000_000);
+        return segments;
     }
 
     private void fail(UUID jobId, FailureCode code, String reason) {
