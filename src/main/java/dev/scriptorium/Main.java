@@ -34,7 +34,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        // A role returns only once the JVM is shutting down; exit() then would wait for the hooks forever.
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 
     static int run(String[] args) {

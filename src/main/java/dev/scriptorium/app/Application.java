@@ -5,6 +5,7 @@ import dev.scriptorium.database.Database;
 import dev.scriptorium.embedded.EmbeddedDatabase;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.embedded.EmbeddedRedis;
+import dev.scriptorium.embedded.EmbeddedSettings;
 import dev.scriptorium.ingest.IngestQueue;
 import dev.scriptorium.ingest.IngestStep;
 import dev.scriptorium.ingest.UploadStaging;
@@ -118,8 +119,7 @@ public final class Application implements AutoCloseable {
         return new ScriptoriumConfig.DatabaseSettings(embedded.jdbcUrl(), embedded.user(), null, 10);
     }
 
-    private static dev.scriptorium.embedded.EmbeddedSettings requireEmbedded(Role role, String variable,
-                                                                              ScriptoriumConfig config) {
+    private static EmbeddedSettings requireEmbedded(Role role, String variable, ScriptoriumConfig config) {
         if (!role.embeddedDefaults()) {
             throw new ConfigException(variable + " is required for the " + role.cliName()
                     + " role; only 'serve' starts embedded services");

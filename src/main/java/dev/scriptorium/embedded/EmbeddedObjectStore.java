@@ -36,7 +36,12 @@ public final class EmbeddedObjectStore implements AutoCloseable {
                 .ignoreUnknownHeaders(true)
                 .build();
         proxy.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                proxy.stop();
+                throw new IllegalStateException("The embedded S3 server did not start within 30 s");
+            }
             Thread.sleep(10);
         }
         StorageSettings settings = new StorageSettings(endpoint, BUCKET, accessKey, secretKey, "us-east-1", true);

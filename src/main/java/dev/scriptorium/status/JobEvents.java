@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Publishes every committed job change to Redis: a short-lived status entry and a message on the job's channel.
@@ -45,7 +46,7 @@ public final class JobEvents implements JobChangeListener {
             event.put("processed_seconds", job.processedSeconds());
             event.put("updated_at", job.updatedAt().toString());
             String message = json.writeValueAsString(event);
-            redis.setex(statusKey(job.id()), STATUS_TTL_SECONDS, message);
+            redis.set(statusKey(job.id()), message, SetParams.setParams().ex(STATUS_TTL_SECONDS));
             redis.publish(channel(job.id()), message);
         } catch (JsonProcessingException | RuntimeException e) {
             log.warn("Could not publish the change of job {} to Redis: {}", job.id(), e.getMessage());

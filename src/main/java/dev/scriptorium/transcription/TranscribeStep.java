@@ -48,8 +48,9 @@ public final class TranscribeStep {
             return;
         }
         if (job.attempts() >= settings.maxAttempts()) {
-            fail(jobId, FailureCode.INTERNAL_ERROR, "Transcription failed " + job.attempts() + " times; the last "
-                    + "error was: " + job.failureReason().orElse("unknown") + ". Try again later.");
+            fail(jobId, FailureCode.INTERNAL_ERROR, "Transcription failed " + job.attempts() + " times for a reason"
+                    + " on our side, not in your file. Upload it again later; the operator's log has the details"
+                    + " under job " + jobId + ".");
             return;
         }
         jobs.update(jobId, j -> j.beginAttempt(now()));
@@ -70,8 +71,10 @@ public final class TranscribeStep {
             Thread.currentThread().interrupt();
             throw e;
         } catch (Exception e) {
-            log.warn("Attempt at job {} failed", jobId, e);
-            requeue(jobId, "Attempt failed: " + describe(e));
+            // The details are for the operator; the user learns only that another attempt is coming.
+            log.warn("Attempt {} at job {} failed", job.attempts() + 1, jobId, e);
+            requeue(jobId, "Attempt " + (job.attempts() + 1) + " of " + settings.maxAttempts()
+                    + " failed for a reason on our side; the job will be tried again.");
             throw e;
         }
     }
@@ -130,12 +133,6 @@ public final class TranscribeStep {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static String describe(Exception e) {
-        String message = e.getMessage();
-        String text = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        return text.length() > 300 ? text.substring(0, 300) : text;
     }
 
     private Instant now() {

@@ -1,6 +1,7 @@
 package dev.scriptorium.web;
 
 import dev.scriptorium.transcription.JobStage;
+import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptFormat;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.time.Instant;
@@ -40,7 +41,7 @@ record JobView(
         Double duration = job.mediaDurationSeconds().orElse(null);
         double percent = duration == null || duration <= 0 ? 0
                 : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
-        if (job.status() == dev.scriptorium.transcription.JobStatus.COMPLETED) {
+        if (job.status() == JobStatus.COMPLETED) {
             percent = 100;
         }
         return new JobView(job.id(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),

@@ -35,7 +35,7 @@ class BadInputTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = TestStack.start(Map.of("MAX_UPLOAD_BYTES", String.valueOf(LIMIT)));
+        stack = TestStack.start(Map.of("MAX_UPLOAD_BYTES", String.valueOf(LIMIT), "MAX_DURATION_SECONDS", "25"));
         api = stack.api();
         media = new TestMedia(mediaDir);
     }
@@ -78,6 +78,14 @@ class BadInputTest {
     @Test
     void aTruncatedMp4FailsWithTruncatedMedia() throws Exception {
         assertFailed(uploadAndWait(media.truncatedMp4()), "truncated_media");
+    }
+
+    @Test
+    void mediaLongerThanTheLimitFailsWithTooLongNamingTheLimit() throws Exception {
+        JsonNode job = uploadAndWait(media.tone(40));
+        assertFailed(job, "too_long");
+        assertThat(job.get("failure_reason").asText()).contains("25 s");
+        assertThat(job.get("media").get("duration_seconds").asDouble()).isEqualTo(40.0);
     }
 
     @Test

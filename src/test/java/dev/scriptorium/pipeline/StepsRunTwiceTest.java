@@ -1,6 +1,7 @@
 package dev.scriptorium.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scriptorium.database.Database;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
@@ -11,6 +12,7 @@ import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.storage.ObjectStore;
+import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
@@ -24,6 +26,7 @@ import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.whisper.WhisperEngine;
 import dev.scriptorium.whisper.WhisperSettings;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Each job step run twice, or run again after being cut off, does no harm: one object, one queue entry, one
@@ -134,6 +138,33 @@ class StepsRunTwiceTest {
         assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(job.attempts()).isEqualTo(2);
         assertThat(testDatabase.count("select count(*) from transcript where job_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatKeepsFailingOnOurSideIsRequeuedThenFailsAfterTheLastAttemptWithoutLeakingDetails() throws Exception {
+        UUID id = submitted();
+        ingest.ingest(id);
+        StorageSettings real = s3.settings();
+        StorageSettings unreachable = new StorageSettings(URI.create("http://127.0.0.1:1"), real.bucket(),
+                real.accessKey(), real.secretKey(), real.region(), true);
+        try (ObjectStore down = new ObjectStore(unreachable)) {
+            TranscribeStep withStoreDown = new TranscribeStep(jobs, down,
+                    new Transcriber(engine, new QuietChunker(300, 10)),
+                    new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
+            assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
+            TranscriptionJob requeued = jobs.find(id).orElseThrow();
+            assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(requeued.failureReason().orElseThrow()).contains("will be tried again");
+            assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
+            withStoreDown.transcribe(id);
+        }
+        TranscriptionJob failed = jobs.find(id).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.failureCode()).contains("internal_error");
+        assertThat(failed.attempts()).isEqualTo(2);
+        assertThat(failed.failureReason().orElseThrow()).contains("not in your file").doesNotContain("127.0.0.1")
+                .doesNotContain("Exception");
+        assertThat(dir.resolve("work").resolve(id.toString())).doesNotExist();
     }
 
     @Test
