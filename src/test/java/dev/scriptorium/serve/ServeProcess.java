@@ -88,6 +88,12 @@ final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL: the JVM gets no chance to stop its embedded PostgreSQL and Redis. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {

@@ -87,4 +87,20 @@ class ServeRoleIT {
             assertThat(staged.filter(Files::isRegularFile)).isEmpty();
         }
     }
+
+    @Test
+    @Order(3)
+    void afterTheProcessIsKilledHardItStartsAgainOnTheSameDataAndStillHasTheJobs() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(home, Map.of(), "third.log")) {
+            serve.kill();
+        }
+        try (ServeProcess serve = ServeProcess.start(home, Map.of(), "fourth.log")) {
+            assertThat(serve.log()).contains("leftover");
+            ApiClient api = new ApiClient(serve.baseUrl());
+            for (String id : queuedIds) {
+                assertThat(api.job(id).get("status").asText()).isEqualTo("completed");
+            }
+            assertThat(serve.stop()).isIn(0, 143);
+        }
+    }
 }
