@@ -42,6 +42,7 @@ public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private WebServer web;
+    private TranscriptionJobs jobs;
     private TranscriptionWorker worker;
 
     private Application() {
@@ -79,7 +80,7 @@ public final class Application implements AutoCloseable {
                 : own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config).dataDir())).url();
         RedisClient redis = own(RedisClient.create(redisUrl));
 
-        TranscriptionJobs jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(),
+        jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(),
                 new JobEvents(redis, json));
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
@@ -93,7 +94,8 @@ public final class Application implements AutoCloseable {
             ingestJobs.startServer(config.ingest().workers(), poll, Map.of(IngestStep.class, ingestStep));
         }
         if (role.transcription()) {
-            worker = own(new TranscriptionWorker(transcribeJobs, jobs, store, config.pipeline(), config.whisper()));
+            worker = own(new TranscriptionWorker(transcribeJobs, jobs, store, config.pipeline(), config.whisper(),
+                    config.sandbox()));
             worker.start();
         }
         if (role.reconciles()) {
@@ -134,6 +136,15 @@ public final class Application implements AutoCloseable {
 
     public Optional<Integer> httpPort() {
         return Optional.ofNullable(web).map(WebServer::port);
+    }
+
+    /** The jobs store; for tests and tools. */
+    public TranscriptionJobs jobs() {
+        return jobs;
+    }
+
+    public Optional<TranscriptionWorker> worker() {
+        return Optional.ofNullable(worker);
     }
 
     public Optional<ModelStatus> modelStatus() {

@@ -6,7 +6,11 @@ import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.PipelineSettings;
 import dev.scriptorium.web.HttpSettings;
 import dev.scriptorium.whisper.WhisperSettings;
+import dev.scriptorium.sandbox.SandboxSettings;
+import dev.scriptorium.sandbox.TimeLimits;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +27,8 @@ public record ScriptoriumConfig(
         HttpSettings http,
         IngestSettings ingest,
         PipelineSettings pipeline,
-        WhisperSettings whisper) {
+        WhisperSettings whisper,
+        SandboxSettings sandbox) {
 
     public static final long GIB = 1024L * 1024 * 1024;
 
@@ -43,6 +48,7 @@ public record ScriptoriumConfig(
         Environment env = new Environment(variables);
         Path dataDir = env.path("DATA_DIR", Path.of("data")).toAbsolutePath().normalize();
         int cores = Runtime.getRuntime().availableProcessors();
+        int slots = env.integer("WORKER_SLOTS", Math.max(1, cores / 4), 1, 256);
         return new ScriptoriumConfig(
                 dataDir,
                 database(env),
@@ -62,11 +68,40 @@ public record ScriptoriumConfig(
                         env.integer("JOB_MAX_ATTEMPTS", 3, 1, 20)),
                 new WhisperSettings(
                         env.path("WHISPER_MODEL", Path.of("models", WhisperSettings.DEFAULT_MODEL_FILE)),
-                        env.integer("WHISPER_THREADS", Math.max(1, Math.min(cores, 8)), 1, 256),
+                        env.integer("WHISPER_THREADS", Math.max(1, Math.min(cores / slots, 8)), 1, 256),
                         env.integer("CHUNK_SECONDS", 300, 30, 3600),
                         env.bool("WHISPER_TIMESTAMPS", true),
                         env.bool("WHISPER_TEMPERATURE_FALLBACK", true),
-                        env.integer("MODEL_POLL_SECONDS", 5, 1, 3600)));
+                        env.integer("MODEL_POLL_SECONDS", 5, 1, 3600)),
+                sandbox(env, slots));
+    }
+
+    private static SandboxSettings sandbox(Environment env, int slots) {
+        String device = env.string("WHISPER_DEVICE", "cpu").toLowerCase(java.util.Locale.ROOT);
+        if (!device.equals("cpu") && !device.equals("cuda")) {
+            throw new ConfigException("WHISPER_DEVICE must be cpu or cuda, but is '" + device + "'");
+        }
+        Optional<Path> nativeDir = env.optional("WHISPER_NATIVE_DIR").map(Path::of);
+        if (device.equals("cuda") && nativeDir.isEmpty()) {
+            throw new ConfigException("WHISPER_NATIVE_DIR is required when WHISPER_DEVICE is cuda: it names the "
+                    + "directory of a libwhisper-jni.so built with CUDA (see Dockerfile.gpu)");
+        }
+        if (nativeDir.isPresent() && !java.nio.file.Files.isRegularFile(nativeDir.get().resolve("libwhisper-jni.so"))) {
+            throw new ConfigException("WHISPER_NATIVE_DIR must contain libwhisper-jni.so, but "
+                    + nativeDir.get().resolve("libwhisper-jni.so") + " does not exist");
+        }
+        long floor = env.longValue("JOB_TIMEOUT_FLOOR_SECONDS", 120, 1, 7 * 24 * 3600);
+        long ceiling = env.longValue("JOB_TIMEOUT_CEILING_SECONDS", 6 * 3600, 1, 7 * 24 * 3600);
+        if (floor > ceiling) {
+            throw new ConfigException("JOB_TIMEOUT_FLOOR_SECONDS (" + floor + ") must not exceed "
+                    + "JOB_TIMEOUT_CEILING_SECONDS (" + ceiling + ")");
+        }
+        int factor = env.integer("JOB_TIMEOUT_FACTOR", 4, 1, 1000);
+        List<String> childOptions = List.of(env.string("WORKER_CHILD_JAVA_OPTS", "-Xmx512m").trim().split("\\s+"));
+        return new SandboxSettings(slots, childOptions, device, nativeDir,
+                env.integer("CRASH_RETRIES", 1, 0, 10),
+                new TimeLimits(Duration.ofSeconds(floor), Duration.ofSeconds(ceiling), factor),
+                Duration.ofSeconds(env.integer("WORKER_STARTUP_SECONDS", 300, 5, 3600)));
     }
 
     private static Optional<DatabaseSettings> database(Environment env) {

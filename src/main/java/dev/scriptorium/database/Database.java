@@ -2,6 +2,7 @@ package dev.scriptorium.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.scriptorium.transcription.JobAttempt;
 import dev.scriptorium.transcription.Transcript;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.sql.Connection;
@@ -51,7 +52,8 @@ public final class Database implements AutoCloseable {
     private static SessionFactory buildSessionFactory(DataSource dataSource) {
         Configuration configuration = new Configuration()
                 .addAnnotatedClass(TranscriptionJob.class)
-                .addAnnotatedClass(Transcript.class);
+                .addAnnotatedClass(Transcript.class)
+                .addAnnotatedClass(JobAttempt.class);
         configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
         configuration.setProperty(AvailableSettings.JAKARTA_HBM2DDL_DATABASE_ACTION, "none");
         configuration.setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");

@@ -22,6 +22,10 @@ public enum FailureCode {
     MEDIA_MISSING,
     /** Whisper could not process the audio. */
     TRANSCRIPTION_ERROR,
+    /** The sandboxed worker process died (a native crash) while working on this file. */
+    WORKER_CRASHED,
+    /** The job ran past its time limit and was stopped. */
+    TIMEOUT,
     /** Anything else, after the allowed attempts. */
     INTERNAL_ERROR;
 

@@ -1,10 +1,15 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.MediaFile;
-import dev.scriptorium.media.MediaInfo;
 import dev.scriptorium.media.MediaRejectedException;
+import dev.scriptorium.sandbox.ChildCrashedException;
+import dev.scriptorium.sandbox.DeadlineExceededException;
+import dev.scriptorium.sandbox.JobWatch;
+import dev.scriptorium.sandbox.Sandbox;
+import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,23 +20,28 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * Fetches a job's media into a private temp directory, probes it, extracts 16 kHz mono audio, runs Whisper and stores
- * the transcript. Safe to run again: a finished job is left alone, and the transcript is stored at most once.
+ * Fetches a job's media into a private temp directory, has a sandboxed child probe it, extract 16 kHz mono audio and
+ * run Whisper chunk by chunk, and stores the transcript. Safe to run again: a finished job is left alone, and the
+ * transcript is stored at most once.
  *
- * <p>A problem with the media fails the job at once with its own code. Any other problem puts the job back in the
- * queue for another attempt, until {@code maxAttempts}; then it fails with {@code internal_error}.
+ * <p>How an attempt can end, besides completing: a problem with the media fails the job at once with its own code;
+ * a crashed child fails the attempt with {@code worker_crashed} and the job is tried again up to CRASH_RETRIES times,
+ * then quarantined; a job past its time limit fails with {@code timeout}; a canceled job is left canceled; anything
+ * else puts the job back in the queue until {@code maxAttempts}. Every attempt is recorded.
  */
 public final class TranscribeStep {
     private static final Logger log = LoggerFactory.getLogger(TranscribeStep.class);
     private final TranscriptionJobs jobs;
     private final ObjectStore store;
+    private final WorkerSlots slots;
     private final Transcriber transcriber;
     private final PipelineSettings settings;
 
-    public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, Transcriber transcriber,
+    public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, Transcriber transcriber,
                           PipelineSettings settings) {
         this.jobs = jobs;
         this.store = store;
+        this.slots = slots;
         this.transcriber = transcriber;
         this.settings = settings;
     }
@@ -53,33 +63,73 @@ public final class TranscribeStep {
                     + " under job " + jobId + ".");
             return;
         }
-        jobs.update(jobId, j -> j.beginAttempt(now()));
-        long started = System.nanoTime();
+        Sandbox sandbox = slots.acquire();
+        try {
+            attempt(job, sandbox);
+        } finally {
+            restartIfGone(sandbox);
+            slots.release(sandbox);
+        }
+    }
+
+    /** A child killed for a crash, a timeout or a cancel is replaced now, so the next job does not wait for it. */
+    private static void restartIfGone(Sandbox sandbox) {
+        if (sandbox.childPid().isPresent() || Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        try {
+            sandbox.ensureStarted();
+        } catch (Exception e) {
+            log.warn("Could not restart a worker child; the next job will try again: {}", e.toString());
+        }
+    }
+
+    private void attempt(TranscriptionJob job, Sandbox sandbox) throws Exception {
+        UUID jobId = job.id();
+        int attempt = job.attempts() + 1;
+        Instant started = now();
+        jobs.advance(jobId, j -> j.beginAttempt(started));
+        Watch watch = new Watch(jobId, started.plus(slots.settings().timeouts().floor()));
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
-            List<TranscriptSegment> segments = process(job, workspace);
-            jobs.update(jobId, j -> j.startStage(JobStage.STORING, now()));
-            Transcript transcript = new Transcript(jobId, segments, transcriber.modelName(), now());
+            List<TranscriptSegment> segments = process(job, workspace, sandbox, watch);
+            jobs.advance(jobId, j -> j.startStage(JobStage.STORING, now()));
+            Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
             if (jobs.complete(jobId, transcript)) {
+                record(jobId, attempt, started, "completed", null, null);
                 log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
-                        (System.nanoTime() - started) / 1_000_000);
+                        Duration.between(started, now()).toMillis());
             }
         } catch (MediaRejectedException e) {
             log.info("Job {} rejected: {} ({})", jobId, e.code().apiName(), e.getMessage());
+            record(jobId, attempt, started, "failed", e.code(), e.getMessage());
             fail(jobId, e.code(), e.getMessage());
+        } catch (JobCanceledException e) {
+            record(jobId, attempt, started, "canceled", null, null);
+            log.info("Job {} canceled while processing; its worker was stopped", jobId);
+        } catch (DeadlineExceededException e) {
+            Duration limit = Duration.between(started, watch.deadline());
+            record(jobId, attempt, started, "failed", FailureCode.TIMEOUT, e.getMessage());
+            fail(jobId, FailureCode.TIMEOUT, "Transcription took longer than its time limit of "
+                    + HumanDurations.format(limit) + " and was stopped. Try a shorter file, or ask the operator "
+                    + "to raise JOB_TIMEOUT_CEILING_SECONDS.");
+        } catch (ChildCrashedException e) {
+            crashed(jobId, attempt, started, e, sandbox);
         } catch (InterruptedException e) {
+            record(jobId, attempt, started, "interrupted", null, "worker stopping");
             requeue(jobId, "The worker stopped while transcribing; the job will be resumed.");
             Thread.currentThread().interrupt();
             throw e;
         } catch (Exception e) {
-            // The details are for the operator; the user learns only that another attempt is coming.
-            log.warn("Attempt {} at job {} failed", job.attempts() + 1, jobId, e);
-            requeue(jobId, "Attempt " + (job.attempts() + 1) + " of " + settings.maxAttempts()
+            log.warn("Attempt {} at job {} failed", attempt, jobId, e);
+            record(jobId, attempt, started, "error", FailureCode.INTERNAL_ERROR, e.toString());
+            requeue(jobId, "Attempt " + attempt + " of " + settings.maxAttempts()
                     + " failed for a reason on our side; the job will be tried again.");
             throw e;
         }
     }
 
-    private List<TranscriptSegment> process(TranscriptionJob job, JobWorkspace workspace) throws Exception {
+    private List<TranscriptSegment> process(TranscriptionJob job, JobWorkspace workspace, Sandbox sandbox,
+                                            Watch watch) throws Exception {
         UUID jobId = job.id();
         Path media = workspace.file("media");
         try {
@@ -89,25 +139,55 @@ public final class TranscribeStep {
                     "The stored media is gone (it may have expired). Upload the file again.");
         }
         Path pcm = workspace.file("audio.f32");
-        try (MediaFile file = MediaFile.open(media, job.filename())) {
-            MediaInfo info = file.info();
-            jobs.update(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds()));
-            if (info.durationSeconds() > settings.maxDurationSeconds()) {
-                throw new MediaRejectedException(FailureCode.TOO_LONG,
-                        MediaFile.tooLongMessage(settings.maxDurationSeconds()));
+        sandbox.prepare(media, pcm, job.filename(), settings.maxDurationSeconds(), watch, info -> {
+            jobs.advance(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds()));
+            watch.extend(info.durationSeconds(), sandbox.secondsPerAudioSecond());
+        });
+        double seconds = java.nio.file.Files.size(pcm) / (double) Float.BYTES / MediaFile.SAMPLE_RATE;
+        jobs.advance(jobId, j -> {
+            if (j.mediaDurationSeconds().orElse(0.0) <= 0) {
+                j.probed(j.mediaContainer().orElse("unknown"), j.mediaAudioCodec().orElse("unknown"), seconds);
             }
-            long samples = file.extractPcm(pcm, settings.maxDurationSeconds(), seconds -> { });
-            double seconds = samples / (double) MediaFile.SAMPLE_RATE;
-            if (info.durationSeconds() <= 0) {
-                jobs.update(jobId, j -> j.probed(info.container(), info.audioCodec(), seconds));
-            }
+            j.startStage(JobStage.TRANSCRIBING, now());
+        });
+        watch.extend(seconds, sandbox.secondsPerAudioSecond());
+        long transcribingSince = System.nanoTime();
+        return transcriber.transcribe(pcm, job.options(),
+                (file, chunk, options) -> sandbox.transcribe(file, chunk, options, watch),
+                done -> {
+                    double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
+                    Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
+                    jobs.advance(jobId, j -> j.progressed(done, eta, now()));
+                });
+    }
+
+    private void crashed(UUID jobId, int attempt, Instant started, ChildCrashedException e, Sandbox sandbox)
+            throws ChildCrashedException {
+        record(jobId, attempt, started, "failed", FailureCode.WORKER_CRASHED,
+                e.getMessage() + " Last output: " + String.join(" | ", sandbox.recentLog()));
+        TranscriptionJob job = jobs.update(jobId, TranscriptionJob::crashed).orElseThrow();
+        int retries = slots.settings().crashRetries();
+        if (job.crashes() <= retries && !job.status().isFinished()) {
+            requeue(jobId, "The worker crashed while processing this file (worker_crashed); it will be tried "
+                    + (retries - job.crashes() + 1 == 1 ? "once more." : "again."));
+            // Thrown so that JobRunr schedules the retry.
+            throw e;
         }
-        jobs.update(jobId, j -> j.startStage(JobStage.TRANSCRIBING, now()));
-        long started = System.nanoTime();
-        List<TranscriptSegment> segments = transcriber.transcribe(pcm, job.options(),
-                seconds -> jobs.update(jobId, j -> j.progressed(seconds, now())));
-        log.info("Job {}: Whisper took {} ms", jobId, (System.nanoTime() - started) / 1_000_000);
-        return segments;
+        jobs.update(jobId, j -> {
+            if (!j.status().isFinished()) {
+                j.quarantine(FailureCode.WORKER_CRASHED, "The transcription worker crashed on this file "
+                        + j.crashes() + " times, so it will not be retried automatically. The file may be damaged:"
+                        + " try converting it to a common format (e.g. MP4 or WAV) and upload it again.", now());
+            }
+        });
+    }
+
+    private void record(UUID jobId, int attempt, Instant started, String outcome, FailureCode code, String detail) {
+        try {
+            jobs.recordAttempt(new JobAttempt(jobId, attempt, started, now(), outcome, code, detail));
+        } catch (RuntimeException e) {
+            log.warn("Could not record attempt {} of job {}", attempt, jobId, e);
+        }
     }
 
     private void fail(UUID jobId, FailureCode code, String reason) {
@@ -137,5 +217,32 @@ public final class TranscribeStep {
 
     private Instant now() {
         return jobs.clock().instant();
+    }
+
+    /** The job's deadline, set from its audio's length once known, and its cancel flag, read from the database. */
+    private final class Watch implements JobWatch {
+        private final UUID jobId;
+        private final Instant started;
+        private volatile Instant deadline;
+
+        Watch(UUID jobId, Instant floorDeadline) {
+            this.jobId = jobId;
+            this.started = now();
+            this.deadline = floorDeadline;
+        }
+
+        void extend(double audioSeconds, double secondsPerAudioSecond) {
+            deadline = started.plus(slots.settings().timeouts().limitFor(audioSeconds, secondsPerAudioSecond));
+        }
+
+        @Override
+        public Instant deadline() {
+            return deadline;
+        }
+
+        @Override
+        public boolean canceled() {
+            return jobs.find(jobId).map(job -> job.status() == JobStatus.CANCELED).orElse(true);
+        }
     }
 }

@@ -49,6 +49,12 @@ public class TranscriptionJob {
     private String failureReason;
     @Column(nullable = false)
     private int attempts;
+    @Column(nullable = false)
+    private int crashes;
+    @Column(nullable = false)
+    private boolean quarantined;
+    @Column(name = "eta_seconds")
+    private Double etaSeconds;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
     @Column(name = "started_at")
@@ -113,14 +119,34 @@ public class TranscriptionJob {
         mediaDurationSeconds = durationSeconds;
     }
 
-    public void progressed(double seconds, Instant now) {
+    public void progressed(double seconds, Double eta, Instant now) {
         processedSeconds = seconds;
+        etaSeconds = eta;
         updatedAt = now;
+    }
+
+    /** The worker died on this file; counts towards CRASH_RETRIES. */
+    public void crashed() {
+        crashes++;
+    }
+
+    /** Failed for good on a file that crashes workers: no automatic retry may pick it up again. */
+    public void quarantine(FailureCode code, String reason, Instant now) {
+        fail(code, reason, now);
+        quarantined = true;
+    }
+
+    public void cancel(Instant now) {
+        moveTo(JobStatus.CANCELED, now);
+        stage = null;
+        etaSeconds = null;
+        completedAt = now;
     }
 
     public void complete(Instant now) {
         moveTo(JobStatus.COMPLETED, now);
         stage = null;
+        etaSeconds = null;
         failureCode = null;
         failureReason = null;
         if (mediaDurationSeconds != null) {
@@ -132,6 +158,7 @@ public class TranscriptionJob {
     public void fail(FailureCode code, String reason, Instant now) {
         moveTo(JobStatus.FAILED, now);
         stage = null;
+        etaSeconds = null;
         failureCode = code.apiName();
         failureReason = reason;
         completedAt = now;
@@ -159,6 +186,9 @@ public class TranscriptionJob {
     public Optional<String> failureCode() { return Optional.ofNullable(failureCode); }
     public Optional<String> failureReason() { return Optional.ofNullable(failureReason); }
     public int attempts() { return attempts; }
+    public int crashes() { return crashes; }
+    public boolean quarantined() { return quarantined; }
+    public Optional<Double> etaSeconds() { return Optional.ofNullable(etaSeconds); }
     public Instant createdAt() { return createdAt; }
     public Optional<Instant> startedAt() { return Optional.ofNullable(startedAt); }
     public Optional<Instant> completedAt() { return Optional.ofNullable(completedAt); }

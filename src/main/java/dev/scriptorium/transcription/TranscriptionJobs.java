@@ -79,6 +79,31 @@ public final class TranscriptionJobs {
         return true;
     }
 
+    /**
+     * Like {@link #update}, for the worker: a job canceled meanwhile is left alone and the worker is told.
+     *
+     * @throws JobCanceledException if the job is canceled
+     */
+    public void advance(UUID id, Consumer<TranscriptionJob> change) {
+        update(id, job -> {
+            if (job.status() == JobStatus.CANCELED) {
+                throw new JobCanceledException(id);
+            }
+            change.accept(job);
+        });
+    }
+
+    public void recordAttempt(JobAttempt attempt) {
+        sessions.inTransaction(session -> session.persist(attempt));
+    }
+
+    public List<JobAttempt> attempts(UUID id) {
+        return sessions.fromStatelessTransaction(session -> session
+                .createSelectionQuery("from JobAttempt where jobId = :id order by attempt", JobAttempt.class)
+                .setParameter("id", id)
+                .getResultList());
+    }
+
     public Optional<Transcript> transcript(UUID id) {
         return sessions.fromTransaction(session -> {
             Transcript transcript = session.find(Transcript.class, id);

@@ -2,15 +2,18 @@ package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.queue.JobQueue;
+import dev.scriptorium.sandbox.ChildCrashedException;
+import dev.scriptorium.sandbox.SandboxSettings;
+import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.whisper.ModelException;
 import dev.scriptorium.whisper.ModelStatus;
-import dev.scriptorium.whisper.WhisperEngine;
 import dev.scriptorium.whisper.WhisperSettings;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes transcription jobs once a Whisper model is loaded. Until the model file exists (or while it is unusable) the
- * worker looks for it every few seconds, and jobs wait in the queue. Thread-safe.
+ * Takes transcription jobs once the worker's sandboxed children have loaded the Whisper model. Until the model file
+ * exists (or while it is unusable) the worker looks for it every few seconds, and jobs wait in the queue. This
+ * process never loads native code itself. Thread-safe.
  */
 public final class TranscriptionWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TranscriptionWorker.class);
@@ -29,18 +33,20 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final ObjectStore store;
     private final PipelineSettings pipeline;
     private final WhisperSettings whisper;
+    private final SandboxSettings sandbox;
     private final ScheduledExecutorService watcher;
     private volatile ModelStatus status;
     private FileTime rejectedVersion;
-    private WhisperEngine engine;
+    private WorkerSlots slots;
 
     public TranscriptionWorker(JobQueue queue, TranscriptionJobs jobs, ObjectStore store, PipelineSettings pipeline,
-                               WhisperSettings whisper) {
+                               WhisperSettings whisper, SandboxSettings sandbox) {
         this.queue = queue;
         this.jobs = jobs;
         this.store = store;
         this.pipeline = pipeline;
         this.whisper = whisper;
+        this.sandbox = sandbox;
         this.status = ModelStatus.missing(whisper);
         this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "model-watcher");
@@ -49,12 +55,12 @@ public final class TranscriptionWorker implements AutoCloseable {
         });
     }
 
-    /** Loads the model now if it is there, and otherwise keeps looking for it in the background. */
+    /** Starts the children now if the model is there, and otherwise keeps looking for it in the background. */
     public void start() {
-        if (!tryLoad()) {
+        if (!tryStart()) {
             log.warn(status.message());
             watcher.scheduleWithFixedDelay(() -> {
-                if (tryLoad()) {
+                if (tryStart()) {
                     watcher.shutdown();
                 }
             }, whisper.modelPollSeconds(), whisper.modelPollSeconds(), TimeUnit.SECONDS);
@@ -65,10 +71,16 @@ public final class TranscriptionWorker implements AutoCloseable {
         return status;
     }
 
-    private synchronized boolean tryLoad() {
-        if (engine != null) {
+    /** The worker's slots once started; for tests, benchmarks and the admin view. */
+    public synchronized Optional<WorkerSlots> slots() {
+        return Optional.ofNullable(slots);
+    }
+
+    private synchronized boolean tryStart() {
+        if (slots != null) {
             return true;
         }
+        WorkerSlots started = null;
         try {
             if (!Files.isRegularFile(whisper.model())) {
                 status = ModelStatus.missing(whisper);
@@ -78,21 +90,30 @@ public final class TranscriptionWorker implements AutoCloseable {
             if (version.equals(rejectedVersion)) {
                 return false;
             }
+            started = new WorkerSlots(sandbox, whisper);
             try {
-                engine = WhisperEngine.load(whisper);
-            } catch (ModelException e) {
+                started.startAll();
+            } catch (ModelException | ChildCrashedException e) {
+                started.close();
                 rejectedVersion = version;
-                status = ModelStatus.unusable(whisper, e.getMessage());
+                status = ModelStatus.unusable(whisper, e instanceof ModelException ? e.getMessage()
+                        : "whisper.cpp crashed while loading " + whisper.model());
                 log.error(status.message());
                 return false;
             }
-            Transcriber transcriber = new Transcriber(engine, new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
-            TranscribeStep step = new TranscribeStep(jobs, store, transcriber, pipeline);
-            queue.startServer(1, Duration.ofSeconds(pipeline.pollSeconds()), Map.of(TranscribeStep.class, step));
-            status = ModelStatus.loaded(engine.modelName());
-            log.info("Whisper model {} loaded; taking transcription jobs", engine.modelName());
+            Transcriber transcriber = new Transcriber(new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
+            TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, pipeline);
+            queue.startServer(started.size(), Duration.ofSeconds(pipeline.pollSeconds()),
+                    Map.of(TranscribeStep.class, step));
+            slots = started;
+            status = ModelStatus.loaded(whisper.model().getFileName().toString());
+            log.info("Whisper model {} loaded in {} sandboxed worker slot(s); taking transcription jobs",
+                    whisper.model().getFileName(), started.size());
             return true;
         } catch (Exception e) {
+            if (started != null) {
+                started.close();
+            }
             log.error("Could not start transcribing", e);
             return false;
         }
@@ -102,10 +123,9 @@ public final class TranscriptionWorker implements AutoCloseable {
     public synchronized void close() {
         watcher.shutdownNow();
         queue.stopServer();
-        if (engine != null) {
-            // Waits for a running transcription: freeing a context in use aborts the process.
-            engine.close();
-            engine = null;
+        if (slots != null) {
+            slots.close();
+            slots = null;
         }
     }
 }

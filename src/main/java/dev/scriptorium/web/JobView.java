@@ -27,7 +27,7 @@ record JobView(
         Instant completedAt,
         Map<String, Object> links) {
 
-    record Progress(double percent, double processedSeconds, Double durationSeconds) {
+    record Progress(double percent, double processedSeconds, Double durationSeconds, Double etaSeconds) {
     }
 
     record Media(String container, String audioCodec, Double durationSeconds, Long sizeBytes) {
@@ -45,7 +45,7 @@ record JobView(
             percent = 100;
         }
         return new JobView(job.id(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),
-                new Progress(percent, job.processedSeconds(), duration),
+                new Progress(percent, job.processedSeconds(), duration, job.etaSeconds().orElse(null)),
                 job.filename(),
                 new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
                         job.mediaSizeBytes().orElse(null)),

@@ -32,6 +32,7 @@ final class JobsApi {
         routes.post("/api/v1/jobs", this::submit);
         routes.get("/api/v1/jobs/{id}", this::show);
         routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
+        routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
     }
 
     private void submit(Context ctx) throws IOException {
@@ -90,6 +91,20 @@ final class JobsApi {
         } else {
             ctx.contentType(format.mediaType()).result(format.render(transcript));
         }
+    }
+
+    private void cancel(Context ctx) {
+        UUID id = parseId(ctx.pathParam("id"));
+        TranscriptionJob job = jobs.update(id, found -> {
+            if (!found.status().isFinished()) {
+                found.cancel(jobs.clock().instant());
+            }
+        }).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+        if (job.status() != JobStatus.CANCELED) {
+            throw new ApiError(409, "job_finished", "The job is " + job.status().apiName()
+                    + " already; only queued or processing jobs can be canceled.");
+        }
+        ctx.json(JobView.of(job));
     }
 
     private TranscriptionJob job(Context ctx) {

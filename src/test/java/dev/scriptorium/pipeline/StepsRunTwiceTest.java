@@ -11,6 +11,9 @@ import dev.scriptorium.ingest.UploadStaging;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.queue.JobQueue;
+import dev.scriptorium.sandbox.SandboxSettings;
+import dev.scriptorium.sandbox.TimeLimits;
+import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.testing.TestDatabase;
@@ -24,12 +27,13 @@ import dev.scriptorium.transcription.Transcriber;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
-import dev.scriptorium.whisper.WhisperEngine;
 import dev.scriptorium.whisper.WhisperSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +49,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StepsRunTwiceTest {
+    private static final SandboxSettings SANDBOX = new SandboxSettings(1, List.of("-Xmx256m"), "cpu",
+            Optional.empty(), 1, new TimeLimits(Duration.ofMinutes(2), Duration.ofMinutes(10), 4),
+            Duration.ofMinutes(2));
     @TempDir
     static Path dir;
     private TestDatabase testDatabase;
@@ -53,7 +60,7 @@ class StepsRunTwiceTest {
     private ObjectStore store;
     private JobQueue ingestJobs;
     private JobQueue transcribeJobs;
-    private WhisperEngine engine;
+    private WorkerSlots slots;
     private TranscriptionJobs jobs;
     private Uploads uploads;
     private IngestStep ingest;
@@ -73,15 +80,15 @@ class StepsRunTwiceTest {
         UploadStaging staging = new UploadStaging(dir.resolve("staging"));
         uploads = new Uploads(staging, jobs, new IngestQueue(ingestJobs));
         ingest = new IngestStep(jobs, staging, store, new TranscriptionQueue(transcribeJobs));
-        engine = WhisperEngine.load(new WhisperSettings(TestModels.syntheticTiny(), 2, 300, false, false, 5));
-        transcribe = new TranscribeStep(jobs, store, new Transcriber(engine, new QuietChunker(300, 10)),
+        slots = new WorkerSlots(SANDBOX, new WhisperSettings(TestModels.syntheticTiny(), 2, 300, false, false, 5));
+        transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)),
                 new PipelineSettings(dir.resolve("work"), 3600, 5, 3));
         media = new TestMedia(dir.resolve("media"));
     }
 
     @AfterAll
     void close() throws Exception {
-        engine.close();
+        slots.close();
         transcribeJobs.close();
         ingestJobs.close();
         store.close();
@@ -148,9 +155,8 @@ class StepsRunTwiceTest {
         StorageSettings unreachable = new StorageSettings(URI.create("http://127.0.0.1:1"), real.bucket(),
                 real.accessKey(), real.secretKey(), real.region(), true);
         try (ObjectStore down = new ObjectStore(unreachable)) {
-            TranscribeStep withStoreDown = new TranscribeStep(jobs, down,
-                    new Transcriber(engine, new QuietChunker(300, 10)),
-                    new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
+            TranscribeStep withStoreDown = new TranscribeStep(jobs, down, slots,
+                    new Transcriber(new QuietChunker(300, 10)), new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
             assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
             TranscriptionJob requeued = jobs.find(id).orElseThrow();
             assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);

@@ -88,6 +88,11 @@ final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The shared libraries mapped into the process, from /proc (Linux). */
+    String mappedLibraries() throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "maps"));
+    }
+
     /** SIGKILL: the JVM gets no chance to stop its embedded PostgreSQL and Redis. */
     void kill() throws Exception {
         process.destroyForcibly();

@@ -81,6 +81,9 @@ class ServeRoleIT {
                 assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
                 assertThat(api.get("/api/v1/jobs/" + id + "/transcript?format=txt").body()).isNotBlank();
             }
+            // FFmpeg and whisper.cpp ran in the sandboxed children only, never in the serving process.
+            assertThat(serve.mappedLibraries()).doesNotContain("whisper").doesNotContain("libavcodec")
+                    .doesNotContain("libavformat");
             assertThat(serve.stop()).isIn(0, 143);
         }
         try (var staged = Files.list(home.resolve("data").resolve("staging"))) {

@@ -70,6 +70,10 @@ public final class TestStack implements AutoCloseable {
         return api;
     }
 
+    public Application application() {
+        return application;
+    }
+
     public TestDatabase database() {
         return database;
     }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.scriptorium.media.MediaFile;
-import dev.scriptorium.media.QuietChunker;
+import dev.scriptorium.media.PcmFile;
 import dev.scriptorium.transcription.JobOptions;
-import dev.scriptorium.transcription.TranscriptSegment;
-import dev.scriptorium.transcription.Transcriber;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,9 +36,13 @@ class RealModelTest {
             media.extractPcm(pcm, 3600, seconds -> { });
         }
         try (WhisperEngine engine = WhisperEngine.load(new WhisperSettings(model, 2, 300, true, true, 5))) {
-            List<TranscriptSegment> segments = new Transcriber(engine, new QuietChunker(300, 10))
-                    .transcribe(pcm, new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE), s -> { });
-            String text = segments.stream().map(TranscriptSegment::text).collect(Collectors.joining(" "))
+            float[] samples;
+            try (PcmFile file = new PcmFile(pcm)) {
+                samples = file.read(0, (int) file.samples());
+            }
+            List<WhisperSegment> segments = engine.transcribe(samples,
+                    new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE));
+            String text = segments.stream().map(WhisperSegment::text).collect(Collectors.joining(" "))
                     .toLowerCase(Locale.ROOT);
             assertThat(text).contains("ask not what your country can do for you");
         }

@@ -1,0 +1,363 @@
+package dev.scriptorium.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scriptorium.media.AudioChunk;
+import dev.scriptorium.media.MediaInfo;
+import dev.scriptorium.media.MediaRejectedException;
+import dev.scriptorium.transcription.FailureCode;
+import dev.scriptorium.transcription.JobCanceledException;
+import dev.scriptorium.transcription.JobOptions;
+import dev.scriptorium.whisper.ModelException;
+import dev.scriptorium.whisper.WhisperSegment;
+import dev.scriptorium.whisper.WhisperSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One supervised child process ({@link ChildMain}) that does all native work for one worker slot. The parent never
+ * loads FFmpeg or whisper.cpp: if native code crashes or hangs, only the child dies (or is killed), the request in
+ * hand fails with a reason, and the next request starts a fresh child.
+ *
+ * <p>While waiting for a reply the sandbox watches the child's life, the job's deadline and whether the job was
+ * canceled, and kills the child at once when any of them says so. Not thread-safe: one job uses a sandbox at a time
+ * ({@link WorkerSlots} hands them out).
+ */
+public final class Sandbox implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+    private static final int LOG_LINES = 50;
+    private static final long CANCEL_CHECK_MILLIS = 500;
+    private final int slot;
+    private final SandboxSettings settings;
+    private final WhisperSettings whisper;
+    private final Path socketDir;
+    private final Deque<String> recentLog = new ArrayDeque<>();
+    private Process process;
+    private Frames frames;
+    private SocketChannel channel;
+    private BlockingQueue<Optional<JsonNode>> replies;
+    private int starts;
+    /** Until a chunk has been measured, assume real time: conservative for any model on a GPU or a fast CPU. */
+    private double secondsPerAudioSecond = 1.0;
+    private boolean speedMeasured;
+
+    public Sandbox(int slot, SandboxSettings settings, WhisperSettings whisper, Path socketDir) {
+        this.slot = slot;
+        this.settings = settings;
+        this.whisper = whisper;
+        this.socketDir = socketDir;
+    }
+
+    /**
+     * Starts the child unless it is running, and waits until it has loaded the model.
+     *
+     * @throws ModelException         if the child reports that the model cannot be loaded
+     * @throws ChildCrashedException  if the child dies while starting (e.g. whisper.cpp aborts on the model)
+     */
+    public void ensureStarted() throws ModelException, ChildCrashedException, IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        stopChild();
+        Path socket = socketDir.resolve("slot-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8)
+                + ".sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            server.configureBlocking(false);
+            process = spawn(socket);
+            starts++;
+            long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
+            while ((channel = server.accept()) == null) {
+                if (!process.isAlive()) {
+                    throw crashed("while starting");
+                }
+                if (System.nanoTime() > deadline) {
+                    kill();
+                    throw new ChildCrashedException(-1, "The worker process did not start within "
+                            + settings.startupTimeout().toSeconds() + " s");
+                }
+                sleep(20);
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+        channel.configureBlocking(true);
+        frames = new Frames(Channels.newInputStream(channel), channel);
+        replies = new LinkedBlockingQueue<>();
+        startReader(frames, replies, process.pid());
+        JsonNode hello;
+        try {
+            hello = awaitReply(null, "loading the model", settings.startupTimeout());
+        } catch (DeadlineExceededException e) {
+            throw new ChildCrashedException(-1, "The worker process did not load the model within "
+                    + settings.startupTimeout().toSeconds() + " s");
+        } catch (InterruptedException e) {
+            kill();
+            Thread.currentThread().interrupt();
+            throw new ChildCrashedException(-1, "Interrupted while the worker process loaded the model");
+        }
+        if (hello.path("type").asText().equals("model_error")) {
+            stopChild();
+            throw new ModelException(hello.path("message").asText());
+        }
+        log.info("Worker slot {}: child {} ready with model {}", slot, process.pid(), hello.path("model").asText());
+    }
+
+    private Process spawn(Path socket) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.childJavaOptions());
+        settings.nativeDir().ifPresent(dir -> command.add("-Dio.github.givimad.whisperjni.libdir=" + dir));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildMain.class.getName());
+        command.add(socket.toString());
+        command.add(whisper.model().toAbsolutePath().toString());
+        command.add(String.valueOf(whisper.threads()));
+        command.add(String.valueOf(whisper.timestamps()));
+        command.add(String.valueOf(whisper.temperatureFallback()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread drain = new Thread(() -> drainLog(child), "sandbox-" + slot + "-log");
+        drain.setDaemon(true);
+        drain.start();
+        return child;
+    }
+
+    private void drainLog(Process child) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                log.debug("child {}: {}", child.pid(), line);
+                synchronized (recentLog) {
+                    if (recentLog.size() == LOG_LINES) {
+                        recentLog.removeFirst();
+                    }
+                    recentLog.addLast(line);
+                }
+            }
+        } catch (IOException ignored) {
+            // The child is gone.
+        }
+    }
+
+    private static void startReader(Frames frames, BlockingQueue<Optional<JsonNode>> replies, long pid) {
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    replies.add(Optional.of(frames.read()));
+                }
+            } catch (IOException gone) {
+                replies.add(Optional.empty());
+            }
+        }, "sandbox-reader-" + pid);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Probes the media and extracts its audio to {@code pcm} (16 kHz mono float32).
+     *
+     * @param onProbed told what the media is as soon as the child has opened it
+     */
+    public void prepare(Path media, Path pcm, String filename, double maxSeconds, JobWatch watch,
+                        Consumer<MediaInfo> onProbed) throws Exception {
+        ObjectNode request = Frames.message("prepare").put("media", media.toString()).put("pcm", pcm.toString())
+                .put("filename", filename).put("max_seconds", maxSeconds);
+        send(request);
+        JsonNode probed = expect(awaitReply(watch, "reading the media", null), "probed");
+        onProbed.accept(new MediaInfo(probed.get("container").asText(), probed.get("audio_codec").asText(),
+                probed.get("duration_seconds").asDouble()));
+        expect(awaitReply(watch, "extracting the audio", null), "extracted");
+    }
+
+    /** Transcribes one chunk of a PCM file; times are relative to the chunk's start. */
+    public List<WhisperSegment> transcribe(Path pcm, AudioChunk chunk, JobOptions options, JobWatch watch)
+            throws Exception {
+        send(Frames.message("transcribe").put("pcm", pcm.toString()).put("start_sample", chunk.startSample())
+                .put("end_sample", chunk.endSample()).put("language", options.language().orElse(null))
+                .put("task", options.task().name()));
+        JsonNode reply = expect(awaitReply(watch, "transcribing", null), "segments");
+        double chunkSeconds = chunk.endSeconds() - chunk.startSeconds();
+        if (chunkSeconds > 1) {
+            double measured = reply.get("elapsed_ms").asDouble() / 1000 / chunkSeconds;
+            secondsPerAudioSecond = speedMeasured ? 0.7 * secondsPerAudioSecond + 0.3 * measured : measured;
+            speedMeasured = true;
+        }
+        List<WhisperSegment> segments = new ArrayList<>();
+        for (JsonNode segment : reply.get("segments")) {
+            segments.add(new WhisperSegment(segment.get("start").asDouble(), segment.get("end").asDouble(),
+                    segment.get("text").asText()));
+        }
+        return segments;
+    }
+
+    /** The measured Whisper speed of this slot, for time limits and ETAs. */
+    public double secondsPerAudioSecond() {
+        return secondsPerAudioSecond;
+    }
+
+    public String model() {
+        return whisper.model().getFileName().toString();
+    }
+
+    private void send(JsonNode request) throws Exception {
+        ensureStarted();
+        try {
+            frames.write(request);
+        } catch (IOException e) {
+            throw crashed("while receiving a request");
+        }
+    }
+
+    private JsonNode expect(JsonNode reply, String type) throws Exception {
+        String actual = reply.path("type").asText();
+        if (actual.equals(type)) {
+            return reply;
+        }
+        if (actual.equals("rejected")) {
+            throw new MediaRejectedException(FailureCode.valueOf(reply.get("code").asText()),
+                    reply.get("message").asText());
+        }
+        throw new SandboxException("The worker process answered " + actual + ": " + reply.path("message").asText());
+    }
+
+    /**
+     * Waits for the child's next message, killing the child when it dies, the deadline passes or the job is
+     * canceled.
+     */
+    private JsonNode awaitReply(JobWatch watch, String doing, java.time.Duration timeout)
+            throws InterruptedException, ChildCrashedException, DeadlineExceededException {
+        Instant deadline = timeout != null ? Instant.now().plus(timeout) : watch.deadline();
+        long nextCancelCheck = System.nanoTime();
+        while (true) {
+            Optional<JsonNode> reply = replies.poll(100, TimeUnit.MILLISECONDS);
+            if (reply != null) {
+                if (reply.isPresent()) {
+                    return reply.get();
+                }
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw crashed(doing);
+            }
+            if (!process.isAlive()) {
+                throw crashed(doing);
+            }
+            Instant now = Instant.now();
+            if (watch != null && now.isAfter(watch.deadline()) || now.isAfter(deadline)) {
+                kill();
+                throw new DeadlineExceededException("stopped after the time limit while " + doing);
+            }
+            if (watch != null && System.nanoTime() >= nextCancelCheck) {
+                nextCancelCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_CHECK_MILLIS);
+                if (watch.canceled()) {
+                    kill();
+                    throw new JobCanceledException();
+                }
+            }
+        }
+    }
+
+    private ChildCrashedException crashed(String doing) {
+        int exit = -1;
+        try {
+            if (process.waitFor(5, TimeUnit.SECONDS)) {
+                exit = process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String how = exit > 128 ? "was killed by signal " + (exit - 128) : "exited with status " + exit;
+        log.warn("Worker slot {}: child {} {} {}; last output:\n{}", slot, process.pid(), how, doing,
+                String.join("\n", recentLog()));
+        stopChild();
+        return new ChildCrashedException(exit, "The worker process " + how + " " + doing + ".");
+    }
+
+    /** The last lines the child printed, oldest first. */
+    public List<String> recentLog() {
+        synchronized (recentLog) {
+            return List.copyOf(recentLog);
+        }
+    }
+
+    /** How many children this slot has started. */
+    public int starts() {
+        return starts;
+    }
+
+    public Optional<Long> childPid() {
+        return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
+    }
+
+    /** Kills the child now (SIGKILL); the next request starts a new one. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopChild();
+    }
+
+    private void stopChild() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Closing a dead connection.
+            }
+            channel = null;
+        }
+        frames = null;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the child to stop, and kills it if it does not within a few seconds. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        if (process.isAlive() && frames != null) {
+            try {
+                frames.write(Frames.message("stop"));
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException ignored) {
+                // Killed below.
+            }
+        }
+        kill();
+    }
+}

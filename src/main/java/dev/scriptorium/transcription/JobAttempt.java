@@ -1,0 +1,54 @@
+package dev.scriptorium.transcription;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** How one transcription attempt at a job ended. */
+@Entity
+@Table(name = "job_attempt")
+public class JobAttempt {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    @Column(name = "job_id", nullable = false)
+    private UUID jobId;
+    @Column(nullable = false)
+    private int attempt;
+    @Column(name = "started_at", nullable = false)
+    private Instant startedAt;
+    @Column(name = "ended_at", nullable = false)
+    private Instant endedAt;
+    @Column(nullable = false)
+    private String outcome;
+    @Column(name = "failure_code")
+    private String failureCode;
+    private String detail;
+
+    protected JobAttempt() {
+    }
+
+    public JobAttempt(UUID jobId, int attempt, Instant startedAt, Instant endedAt, String outcome,
+                      FailureCode failureCode, String detail) {
+        this.jobId = jobId;
+        this.attempt = attempt;
+        this.startedAt = startedAt;
+        this.endedAt = endedAt;
+        this.outcome = outcome;
+        this.failureCode = failureCode == null ? null : failureCode.apiName();
+        this.detail = detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000);
+    }
+
+    public int attempt() { return attempt; }
+    public String outcome() { return outcome; }
+    public Optional<String> failureCode() { return Optional.ofNullable(failureCode); }
+    public Optional<String> detail() { return Optional.ofNullable(detail); }
+    public Instant startedAt() { return startedAt; }
+    public Instant endedAt() { return endedAt; }
+}
