@@ -83,7 +83,8 @@ public final class Main {
             stopped.countDown();
         }, "shutdown"));
         long millis = (System.nanoTime() - started) / 1_000_000;
-        String where = application.httpPort().map(port -> " on http://localhost:" + port).orElse("");
+        String where = application.httpPort().map(port -> " on http://localhost:" + port)
+                .or(() -> application.managementPort().map(port -> " (health on port " + port + ")")).orElse("");
         log.info("Scriptorium {} ready{} in {} ms", role.cliName(), where, millis);
         application.modelStatus().filter(status -> !status.loaded())
                 .ifPresent(status -> log.warn(status.message()));

@@ -18,6 +18,7 @@ import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
+import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
 import dev.scriptorium.whisper.ModelStatus;
@@ -42,6 +43,7 @@ public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private WebServer web;
+    private ManagementServer management;
     private TranscriptionJobs jobs;
     private TranscriptionWorker worker;
 
@@ -101,17 +103,28 @@ public final class Application implements AutoCloseable {
         if (role.reconciles()) {
             new Reconciler(jobs, ingest, transcription).run();
         }
+        Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
+        readiness.put("database", database::check);
+        readiness.put("object_store", store::check);
+        readiness.put("redis", redis::ping);
         if (role.http()) {
-            Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
-            readiness.put("database", database::check);
-            readiness.put("object_store", store::check);
-            readiness.put("redis", redis::ping);
             Supplier<ModelStatus> model = worker != null ? worker::status
                     : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
                     "Transcription runs on worker processes.");
             Uploads uploads = new Uploads(staging, jobs, ingest);
             web = own(new WebServer(config.http(), staging.directory().resolve("incoming"), json, uploads, jobs,
                     model, readiness).start());
+        } else {
+            if (worker != null) {
+                TranscriptionWorker loaded = worker;
+                readiness.put("model", () -> {
+                    if (!loaded.status().loaded()) {
+                        throw new IllegalStateException(loaded.status().message());
+                    }
+                });
+            }
+            management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness)
+                    .start());
         }
     }
 
@@ -136,6 +149,10 @@ public final class Application implements AutoCloseable {
 
     public Optional<Integer> httpPort() {
         return Optional.ofNullable(web).map(WebServer::port);
+    }
+
+    public Optional<Integer> managementPort() {
+        return Optional.ofNullable(management).map(ManagementServer::port);
     }
 
     /** The jobs store; for tests and tools. */

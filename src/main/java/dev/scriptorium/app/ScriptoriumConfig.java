@@ -28,7 +28,8 @@ public record ScriptoriumConfig(
         IngestSettings ingest,
         PipelineSettings pipeline,
         WhisperSettings whisper,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox,
+        int managementPort) {
 
     public static final long GIB = 1024L * 1024 * 1024;
 
@@ -73,7 +74,8 @@ public record ScriptoriumConfig(
                         env.bool("WHISPER_TIMESTAMPS", true),
                         env.bool("WHISPER_TEMPERATURE_FALLBACK", true),
                         env.integer("MODEL_POLL_SECONDS", 5, 1, 3600)),
-                sandbox(env, slots));
+                sandbox(env, slots),
+                env.integer("MANAGEMENT_PORT", 8081, 0, 65535));
     }
 
     private static SandboxSettings sandbox(Environment env, int slots) {

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -45,8 +44,7 @@ public final class WebServer implements AutoCloseable {
             api.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get())));
-            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
-            config.routes.get("/readyz", ctx -> ready(ctx, readiness));
+            Health.register(config.routes, readiness);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String incident = UUID.randomUUID().toString().substring(0, 8);
@@ -75,22 +73,6 @@ public final class WebServer implements AutoCloseable {
         config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + Multipart.ENVELOPE_BYTES,
                 SizeUnit.BYTES);
         config.jetty.multipartConfig.maxInMemoryFileSize(64, SizeUnit.KB);
-    }
-
-    private static void ready(Context ctx, Map<String, ReadinessCheck> checks) {
-        Map<String, String> results = new LinkedHashMap<>();
-        boolean ready = true;
-        for (Map.Entry<String, ReadinessCheck> check : checks.entrySet()) {
-            try {
-                check.getValue().check();
-                results.put(check.getKey(), "ok");
-            } catch (Exception e) {
-                ready = false;
-                results.put(check.getKey(), "unavailable");
-                log.warn("Readiness check {} failed: {}", check.getKey(), e.toString());
-            }
-        }
-        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not_ready", "checks", results));
     }
 
     private static void error(Context ctx, int status, String code, String message) {
