@@ -15,6 +15,7 @@ import dev.scriptorium.reconcile.Reconciler;
 import dev.scriptorium.status.JobEvents;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
+import dev.scriptorium.transcription.ChunkCheckpoints;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
@@ -96,8 +97,9 @@ public final class Application implements AutoCloseable {
             ingestJobs.startServer(config.ingest().workers(), poll, Map.of(IngestStep.class, ingestStep));
         }
         if (role.transcription()) {
-            worker = own(new TranscriptionWorker(transcribeJobs, jobs, store, config.pipeline(), config.whisper(),
-                    config.sandbox()));
+            ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
+            worker = own(new TranscriptionWorker(transcribeJobs, jobs, checkpoints, store, config.pipeline(),
+                    config.whisper(), config.sandbox()));
             worker.start();
         }
         if (role.reconciles()) {

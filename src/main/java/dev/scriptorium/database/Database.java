@@ -2,6 +2,7 @@ package dev.scriptorium.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.scriptorium.transcription.ChunkCheckpoint;
 import dev.scriptorium.transcription.JobAttempt;
 import dev.scriptorium.transcription.Transcript;
 import dev.scriptorium.transcription.TranscriptionJob;
@@ -53,7 +54,8 @@ public final class Database implements AutoCloseable {
         Configuration configuration = new Configuration()
                 .addAnnotatedClass(TranscriptionJob.class)
                 .addAnnotatedClass(Transcript.class)
-                .addAnnotatedClass(JobAttempt.class);
+                .addAnnotatedClass(JobAttempt.class)
+                .addAnnotatedClass(ChunkCheckpoint.class);
         configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
         configuration.setProperty(AvailableSettings.JAKARTA_HBM2DDL_DATABASE_ACTION, "none");
         configuration.setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");

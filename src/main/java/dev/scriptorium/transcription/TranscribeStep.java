@@ -8,6 +8,7 @@ import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.sandbox.Sandbox;
 import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
+import dev.scriptorium.whisper.WhisperSegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,15 +36,27 @@ public final class TranscribeStep {
     private final ObjectStore store;
     private final WorkerSlots slots;
     private final Transcriber transcriber;
+    private final ChunkCheckpoints checkpoints;
     private final PipelineSettings settings;
 
     public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, Transcriber transcriber,
-                          PipelineSettings settings) {
+                          ChunkCheckpoints checkpoints, PipelineSettings settings) {
         this.jobs = jobs;
         this.store = store;
         this.slots = slots;
         this.transcriber = transcriber;
+        this.checkpoints = checkpoints;
         this.settings = settings;
+    }
+
+    /** Counts chunks of one attempt: how many there were, and how many came from checkpoints. */
+    private static final class ChunkTally {
+        int total;
+        int resumed;
+
+        String describe() {
+            return total + " chunks, " + resumed + " resumed from checkpoints";
+        }
     }
 
     @Job(name = "transcribe %0", retries = 20)
@@ -90,12 +103,13 @@ public final class TranscribeStep {
         Instant started = now();
         jobs.advance(jobId, j -> j.beginAttempt(started));
         Watch watch = new Watch(jobId, started.plus(slots.settings().timeouts().floor()));
+        ChunkTally tally = new ChunkTally();
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
-            List<TranscriptSegment> segments = process(job, workspace, sandbox, watch);
+            List<TranscriptSegment> segments = process(job, workspace, sandbox, watch, tally);
             jobs.advance(jobId, j -> j.startStage(JobStage.STORING, now()));
             Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
             if (jobs.complete(jobId, transcript)) {
-                record(jobId, attempt, started, "completed", null, null);
+                record(jobId, attempt, started, "completed", null, tally.describe());
                 log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
             }
@@ -129,7 +143,7 @@ public final class TranscribeStep {
     }
 
     private List<TranscriptSegment> process(TranscriptionJob job, JobWorkspace workspace, Sandbox sandbox,
-                                            Watch watch) throws Exception {
+                                            Watch watch, ChunkTally tally) throws Exception {
         UUID jobId = job.id();
         Path media = workspace.file("media");
         try {
@@ -153,7 +167,17 @@ public final class TranscribeStep {
         watch.extend(seconds, sandbox.secondsPerAudioSecond());
         long transcribingSince = System.nanoTime();
         return transcriber.transcribe(pcm, job.options(),
-                (file, chunk, options) -> sandbox.transcribe(file, chunk, options, watch),
+                (file, chunk, options) -> {
+                    tally.total++;
+                    Optional<List<WhisperSegment>> saved = checkpoints.find(jobId, chunk);
+                    if (saved.isPresent()) {
+                        tally.resumed++;
+                        return saved.get();
+                    }
+                    List<WhisperSegment> fresh = sandbox.transcribe(file, chunk, options, watch);
+                    checkpoints.save(jobId, chunk, fresh);
+                    return fresh;
+                },
                 done -> {
                     double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
                     Double eta = done > 0 ? (seconds - done) * elapsed / done : null;

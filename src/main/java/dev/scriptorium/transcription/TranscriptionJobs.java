@@ -69,6 +69,8 @@ public final class TranscriptionJobs {
                 return null;
             }
             session.persist(transcript);
+            session.createMutationQuery("delete from ChunkCheckpoint c where c.key.jobId = :id")
+                    .setParameter("id", id).executeUpdate();
             job.complete(clock.instant());
             return job;
         });

@@ -34,13 +34,15 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final PipelineSettings pipeline;
     private final WhisperSettings whisper;
     private final SandboxSettings sandbox;
+    private final ChunkCheckpoints checkpoints;
     private final ScheduledExecutorService watcher;
     private volatile ModelStatus status;
     private FileTime rejectedVersion;
     private WorkerSlots slots;
 
-    public TranscriptionWorker(JobQueue queue, TranscriptionJobs jobs, ObjectStore store, PipelineSettings pipeline,
-                               WhisperSettings whisper, SandboxSettings sandbox) {
+    public TranscriptionWorker(JobQueue queue, TranscriptionJobs jobs, ChunkCheckpoints checkpoints, ObjectStore store,
+                               PipelineSettings pipeline, WhisperSettings whisper, SandboxSettings sandbox) {
+        this.checkpoints = checkpoints;
         this.queue = queue;
         this.jobs = jobs;
         this.store = store;
@@ -102,7 +104,7 @@ public final class TranscriptionWorker implements AutoCloseable {
                 return false;
             }
             Transcriber transcriber = new Transcriber(new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
-            TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, pipeline);
+            TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, checkpoints, pipeline);
             queue.startServer(started.size(), Duration.ofSeconds(pipeline.pollSeconds()),
                     Map.of(TranscribeStep.class, step));
             slots = started;

@@ -19,6 +19,8 @@ import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
+import dev.scriptorium.app.Json;
+import dev.scriptorium.transcription.ChunkCheckpoints;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.PipelineSettings;
@@ -61,6 +63,7 @@ class StepsRunTwiceTest {
     private JobQueue ingestJobs;
     private JobQueue transcribeJobs;
     private WorkerSlots slots;
+    private ChunkCheckpoints checkpoints;
     private TranscriptionJobs jobs;
     private Uploads uploads;
     private IngestStep ingest;
@@ -81,7 +84,8 @@ class StepsRunTwiceTest {
         uploads = new Uploads(staging, jobs, new IngestQueue(ingestJobs));
         ingest = new IngestStep(jobs, staging, store, new TranscriptionQueue(transcribeJobs));
         slots = new WorkerSlots(SANDBOX, new WhisperSettings(TestModels.syntheticTiny(), 2, 300, false, false, 5));
-        transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)),
+        checkpoints = new ChunkCheckpoints(database.sessions(), Json.create());
+        transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)), checkpoints,
                 new PipelineSettings(dir.resolve("work"), 3600, 5, 3));
         media = new TestMedia(dir.resolve("media"));
     }
@@ -156,7 +160,8 @@ class StepsRunTwiceTest {
                 real.accessKey(), real.secretKey(), real.region(), true);
         try (ObjectStore down = new ObjectStore(unreachable)) {
             TranscribeStep withStoreDown = new TranscribeStep(jobs, down, slots,
-                    new Transcriber(new QuietChunker(300, 10)), new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
+                    new Transcriber(new QuietChunker(300, 10)), checkpoints,
+                    new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
             assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
             TranscriptionJob requeued = jobs.find(id).orElseThrow();
             assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);

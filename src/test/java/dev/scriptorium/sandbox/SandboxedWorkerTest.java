@@ -122,4 +122,25 @@ class SandboxedWorkerTest {
         assertThat(cancel(next.get("id").asText()).status()).isEqualTo(409);
         assertThat(api.job(queued).get("status").asText()).isEqualTo("canceled");
     }
+
+    @Test
+    void aRetryAfterACrashMidFileResumesFromTheCheckpointAndDoesNotTranscribeFinishedChunksAgain() throws Exception {
+        String id = upload(media.longVideo(600));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.job(id).get("progress").get("processed_seconds").asDouble() > 0);
+        UUID jobId = UUID.fromString(id);
+        assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId))
+                .isEqualTo(1);
+
+        ProcessHandle.of(slot().childPid().orElseThrow()).orElseThrow().destroyForcibly();
+
+        JsonNode job = api.awaitFinished(id, TIMEOUT);
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        List<JobAttempt> attempts = stack.application().jobs().attempts(jobId);
+        assertThat(attempts).extracting(JobAttempt::outcome).containsExactly("failed", "completed");
+        assertThat(attempts.get(1).detail()).contains("2 chunks, 1 resumed from checkpoints");
+        assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId)).isZero();
+        JsonNode segments = api.get("/api/v1/jobs/" + id + "/transcript?format=json").json().get("segments");
+        assertThat(segments.get(segments.size() - 1).get("end").asDouble()).isGreaterThan(590);
+    }
 }

@@ -1,0 +1,50 @@
+package dev.scriptorium.transcription;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.media.AudioChunk;
+import dev.scriptorium.whisper.WhisperSegment;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.SessionFactory;
+
+/**
+ * Finished chunks of running jobs in PostgreSQL. Extraction and chunk planning are deterministic, so a retried
+ * attempt cuts the same chunks and finds the finished ones here. Thread-safe.
+ */
+public final class ChunkCheckpoints {
+    private static final TypeReference<List<WhisperSegment>> SEGMENTS = new TypeReference<>() { };
+    private final SessionFactory sessions;
+    private final ObjectMapper json;
+
+    public ChunkCheckpoints(SessionFactory sessions, ObjectMapper json) {
+        this.sessions = sessions;
+        this.json = json;
+    }
+
+    public Optional<List<WhisperSegment>> find(UUID jobId, AudioChunk chunk) {
+        ChunkCheckpoint checkpoint = sessions.fromStatelessTransaction(session -> session.get(ChunkCheckpoint.class,
+                new ChunkCheckpoint.Key(jobId, chunk.startSample(), chunk.endSample())));
+        if (checkpoint == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(checkpoint.segments(), SEGMENTS));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void save(UUID jobId, AudioChunk chunk, List<WhisperSegment> segments) {
+        String text;
+        try {
+            text = json.writeValueAsString(segments);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ChunkCheckpoint checkpoint = new ChunkCheckpoint(jobId, chunk.startSample(), chunk.endSample(), text);
+        sessions.inTransaction(session -> session.merge(checkpoint));
+    }
+}
