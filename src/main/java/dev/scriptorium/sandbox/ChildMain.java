@@ -7,6 +7,7 @@ import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaInfo;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.media.PcmFile;
+import dev.scriptorium.transcription.FailureCode;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.whisper.ModelException;
 import dev.scriptorium.whisper.WhisperEngine;
@@ -89,7 +90,7 @@ public final class ChildMain {
             frames.write(Frames.message("probed").put("container", info.container())
                     .put("audio_codec", info.audioCodec()).put("duration_seconds", info.durationSeconds()));
             if (info.durationSeconds() > maxSeconds) {
-                throw new MediaRejectedException(dev.scriptorium.transcription.FailureCode.TOO_LONG,
+                throw new MediaRejectedException(FailureCode.TOO_LONG,
                         MediaFile.tooLongMessage(maxSeconds));
             }
             long samples = file.extractPcm(pcm, maxSeconds, seconds -> { });
