@@ -311,6 +311,22 @@ public final class Sandbox implements AutoCloseable {
         return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
     }
 
+    /**
+     * Replaces a child that was killed (crash, timeout, cancel) at once, so that the next job does not wait for it.
+     * Failures are logged; the next request tries again.
+     */
+    public void restartIfGone() {
+        if (childPid().isPresent() || Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        try {
+            ensureStarted();
+        } catch (Exception e) {
+            log.warn("Worker slot {}: could not restart the child; the next job will try again: {}", slot,
+                    e.toString());
+        }
+    }
+
     /** Kills the child now (SIGKILL); the next request starts a new one. */
     public void kill() {
         if (process != null) {

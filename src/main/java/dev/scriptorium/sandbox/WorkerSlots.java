@@ -53,6 +53,11 @@ public final class WorkerSlots implements AutoCloseable {
         return free.take();
     }
 
+    /** A free slot if there is one now: for spreading one file's chunks over idle slots. */
+    public java.util.Optional<Sandbox> tryAcquire() {
+        return java.util.Optional.ofNullable(free.poll());
+    }
+
     public void release(Sandbox sandbox) {
         free.add(sandbox);
     }

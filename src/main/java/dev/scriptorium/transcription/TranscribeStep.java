@@ -1,5 +1,6 @@
 package dev.scriptorium.transcription;
 
+import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.sandbox.ChildCrashedException;
@@ -51,11 +52,12 @@ public final class TranscribeStep {
 
     /** Counts chunks of one attempt: how many there were, and how many came from checkpoints. */
     private static final class ChunkTally {
+        final java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
         int total;
-        int resumed;
+        int slots;
 
         String describe() {
-            return total + " chunks, " + resumed + " resumed from checkpoints";
+            return total + " chunks, " + resumed.get() + " resumed from checkpoints, on " + slots + " slot(s)";
         }
     }
 
@@ -80,20 +82,8 @@ public final class TranscribeStep {
         try {
             attempt(job, sandbox);
         } finally {
-            restartIfGone(sandbox);
+            sandbox.restartIfGone();
             slots.release(sandbox);
-        }
-    }
-
-    /** A child killed for a crash, a timeout or a cancel is replaced now, so the next job does not wait for it. */
-    private static void restartIfGone(Sandbox sandbox) {
-        if (sandbox.childPid().isPresent() || Thread.currentThread().isInterrupted()) {
-            return;
-        }
-        try {
-            sandbox.ensureStarted();
-        } catch (Exception e) {
-            log.warn("Could not restart a worker child; the next job will try again: {}", e.toString());
         }
     }
 
@@ -166,23 +156,25 @@ public final class TranscribeStep {
         });
         watch.extend(seconds, sandbox.secondsPerAudioSecond());
         long transcribingSince = System.nanoTime();
-        return transcriber.transcribe(pcm, job.options(),
-                (file, chunk, options) -> {
-                    tally.total++;
-                    Optional<List<WhisperSegment>> saved = checkpoints.find(jobId, chunk);
-                    if (saved.isPresent()) {
-                        tally.resumed++;
-                        return saved.get();
-                    }
-                    List<WhisperSegment> fresh = sandbox.transcribe(file, chunk, options, watch);
-                    checkpoints.save(jobId, chunk, fresh);
-                    return fresh;
-                },
-                done -> {
-                    double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
-                    Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
-                    jobs.advance(jobId, j -> j.progressed(done, eta, now()));
-                });
+        List<AudioChunk> chunks = transcriber.plan(pcm);
+        ChunkRun run = new ChunkRun(chunks, slots, (slot, chunk) -> {
+            Optional<List<WhisperSegment>> saved = checkpoints.find(jobId, chunk);
+            if (saved.isPresent()) {
+                tally.resumed.incrementAndGet();
+                return saved.get();
+            }
+            List<WhisperSegment> fresh = slot.transcribe(pcm, chunk, job.options(), watch);
+            checkpoints.save(jobId, chunk, fresh);
+            return fresh;
+        }, done -> {
+            double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
+            Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
+            jobs.advance(jobId, j -> j.progressed(done, eta, now()));
+        });
+        List<List<WhisperSegment>> perChunk = run.run(sandbox);
+        tally.total = chunks.size();
+        tally.slots = run.slotsUsed();
+        return transcriber.stitch(chunks, perChunk);
     }
 
     private void crashed(UUID jobId, int attempt, Instant started, ChildCrashedException e, Sandbox sandbox)

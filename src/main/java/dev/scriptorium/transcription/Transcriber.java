@@ -4,14 +4,14 @@ import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.PcmFile;
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.whisper.WhisperSegment;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.DoubleConsumer;
 
 /**
- * Runs Whisper over a PCM file chunk by chunk and stitches the segments back on the file's timeline. Chunking bounds
- * memory and gives real progress: whisper-jni reports none from inside a call.
+ * Cuts a PCM file into chunks and stitches the chunks' segments back on the file's timeline. Chunking bounds memory,
+ * gives real progress (whisper-jni reports none from inside a call), and lets one file use several worker slots.
  */
 public final class Transcriber {
     private final QuietChunker chunker;
@@ -20,25 +20,22 @@ public final class Transcriber {
         this.chunker = chunker;
     }
 
-    public List<AudioChunk> plan(Path pcmPath) throws java.io.IOException {
+    public List<AudioChunk> plan(Path pcmPath) throws IOException {
         try (PcmFile pcm = new PcmFile(pcmPath)) {
             return chunker.plan(pcm);
         }
     }
 
     /**
-     * @param progress told the seconds of audio transcribed so far after each chunk
-     * @throws InterruptedException if the thread is interrupted between chunks (a shutting-down server)
+     * @param perChunk each chunk's segments, in chunk order, with times relative to the chunk
+     * @return the segments on the file's timeline: ordered, and each inside its chunk
      */
-    public List<TranscriptSegment> transcribe(Path pcm, JobOptions options, ChunkTranscriber whisper,
-                                              DoubleConsumer progress) throws Exception {
+    public List<TranscriptSegment> stitch(List<AudioChunk> chunks, List<List<WhisperSegment>> perChunk) {
         List<TranscriptSegment> segments = new ArrayList<>();
         double previousStart = 0;
-        for (AudioChunk chunk : plan(pcm)) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("transcription interrupted");
-            }
-            for (WhisperSegment piece : whisper.transcribe(pcm, chunk, options)) {
+        for (int i = 0; i < chunks.size(); i++) {
+            AudioChunk chunk = chunks.get(i);
+            for (WhisperSegment piece : perChunk.get(i)) {
                 String text = piece.text().strip();
                 if (text.isEmpty()) {
                     continue;
@@ -49,7 +46,6 @@ public final class Transcriber {
                 segments.add(new TranscriptSegment(start, end, text));
                 previousStart = start;
             }
-            progress.accept(chunk.endSeconds());
         }
         return segments;
     }

@@ -1,0 +1,114 @@
+package dev.scriptorium.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.media.AudioChunk;
+import dev.scriptorium.media.MediaFile;
+import dev.scriptorium.media.QuietChunker;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestModels;
+import dev.scriptorium.testing.TestStack;
+import dev.scriptorium.transcription.JobAttempt;
+import dev.scriptorium.transcription.JobOptions;
+import dev.scriptorium.transcription.TranscriptSegment;
+import dev.scriptorium.transcription.Transcriber;
+import dev.scriptorium.whisper.WhisperSegment;
+import dev.scriptorium.whisper.WhisperSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One file spread over two worker slots gives exactly what a serial run of the same chunks gives. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ParallelChunksTest {
+    @TempDir
+    static Path dir;
+    private TestStack stack;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = TestStack.start(Map.of("WORKER_SLOTS", "2", "WHISPER_THREADS", "1", "CHUNK_SECONDS", "60"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void chunksSpreadOverTwoSlotsGiveTheSameSegmentsAsASerialRunCoveringTheWholeFileInOrder() throws Exception {
+        Path video = new TestMedia(dir.resolve("media")).longVideo(300);
+        ApiClient api = stack.api();
+        String id = api.upload(video, Map.of("language", "en")).json().get("id").asText();
+        JsonNode job = api.awaitFinished(id, Duration.ofMinutes(3));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        List<JobAttempt> attempts = stack.application().jobs().attempts(UUID.fromString(id));
+        assertThat(attempts.get(attempts.size() - 1).detail()).hasValueSatisfying(detail ->
+                assertThat(detail).contains("on 2 slot(s)"));
+        JsonNode parallel = api.get("/api/v1/jobs/" + id + "/transcript?format=json").json().get("segments");
+
+        List<TranscriptSegment> serial = serialRun(video);
+
+        assertThat(parallel.size()).isEqualTo(serial.size());
+        double previousStart = -1;
+        for (int i = 0; i < serial.size(); i++) {
+            JsonNode segment = parallel.get(i);
+            assertThat(segment.get("text").asText()).isEqualTo(serial.get(i).text());
+            assertThat(segment.get("start").asDouble()).isCloseTo(serial.get(i).start(), within(1e-6));
+            assertThat(segment.get("end").asDouble()).isCloseTo(serial.get(i).end(), within(1e-6));
+            assertThat(segment.get("start").asDouble()).isGreaterThanOrEqualTo(previousStart);
+            previousStart = segment.get("start").asDouble();
+        }
+        double duration = job.get("media").get("duration_seconds").asDouble();
+        assertThat(parallel.get(0).get("start").asDouble()).isLessThan(1.0);
+        assertThat(parallel.get(parallel.size() - 1).get("end").asDouble()).isGreaterThan(duration - 1.0);
+    }
+
+    /** The same chunks, one after another on a single slot of its own, with the same model and settings. */
+    private List<TranscriptSegment> serialRun(Path video) throws Exception {
+        Path pcm = dir.resolve("serial.f32");
+        try (MediaFile media = MediaFile.open(video, "video.mp4")) {
+            media.extractPcm(pcm, 3600, seconds -> { });
+        }
+        Transcriber transcriber = new Transcriber(new QuietChunker(60, 10));
+        List<AudioChunk> chunks = transcriber.plan(pcm);
+        assertThat(chunks).hasSizeGreaterThan(2);
+        SandboxSettings settings = new SandboxSettings(1, List.of("-Xmx256m"), "cpu", Optional.empty(), 0,
+                new TimeLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), 4), Duration.ofMinutes(2));
+        JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
+        List<List<WhisperSegment>> perChunk = new ArrayList<>();
+        try (WorkerSlots slots = new WorkerSlots(settings,
+                new WhisperSettings(TestModels.syntheticTiny(), 1, 60, false, false, 5))) {
+            Sandbox sandbox = slots.acquire();
+            JobWatch unlimited = new JobWatch() {
+                @Override
+                public java.time.Instant deadline() {
+                    return java.time.Instant.now().plusSeconds(600);
+                }
+
+                @Override
+                public boolean canceled() {
+                    return false;
+                }
+            };
+            for (AudioChunk chunk : chunks) {
+                perChunk.add(sandbox.transcribe(pcm, chunk, options, unlimited));
+            }
+        }
+        return transcriber.stitch(chunks, perChunk);
+    }
+}
