@@ -154,7 +154,32 @@ public class PipelineBenchmark {
                     Runtime.getRuntime().maxMemory() >> 20);
             Files.delete(big);
         }
+
+        // 5. One slot against two slots with parallel chunks, one Whisper thread per slot, on the same file.
+        double oneSlot = timeWithSlots(work, model, video, 1);
+        double twoSlots = timeWithSlots(work, model, video, 2);
+        System.out.printf(Locale.ROOT, "slots (1 Whisper thread each): 1 slot %.2f s, 2 slots with parallel chunks "
+                + "%.2f s, speed-up %.2fx%n", oneSlot, twoSlots, oneSlot / twoSlots);
         deleteTree(work);
+    }
+
+    /** Processing time (started_at to completed_at) of the video on a fresh serve with this many slots. */
+    static double timeWithSlots(Path work, Path model, Path video, int slots) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATA_DIR", work.resolve("data-slots-" + slots).toString());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", "0");
+        env.put("WHISPER_MODEL", model.toString());
+        env.put("WHISPER_THREADS", "1");
+        env.put("WORKER_SLOTS", String.valueOf(slots));
+        env.put("WHISPER_TIMESTAMPS", "false");
+        env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
+        try (Application app = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env))) {
+            URI base = URI.create("http://127.0.0.1:" + app.httpPort().orElseThrow());
+            HttpClient http = HttpClient.newHttpClient();
+            String job = awaitFinished(http, base, upload(http, base, video));
+            return seconds(job, "completed_at") - seconds(job, "started_at");
+        }
     }
 
     static Path generateVideo(Path dir, int seconds) throws Exception {
