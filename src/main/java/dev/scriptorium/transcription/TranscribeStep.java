@@ -92,7 +92,7 @@ public final class TranscribeStep {
         int attempt = job.attempts() + 1;
         Instant started = now();
         jobs.advance(jobId, j -> j.beginAttempt(started));
-        Watch watch = new Watch(jobId, started.plus(slots.settings().timeouts().floor()));
+        Watch watch = new Watch(jobId, started);
         ChunkTally tally = new ChunkTally();
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
             List<TranscriptSegment> segments = process(job, workspace, sandbox, watch, tally);
@@ -241,10 +241,11 @@ public final class TranscribeStep {
         private final Instant started;
         private volatile Instant deadline;
 
-        Watch(UUID jobId, Instant floorDeadline) {
+        /** Until the audio's length is known, the floor of the time limit applies. */
+        Watch(UUID jobId, Instant started) {
             this.jobId = jobId;
-            this.started = now();
-            this.deadline = floorDeadline;
+            this.started = started;
+            this.deadline = started.plus(slots.settings().timeouts().floor());
         }
 
         void extend(double audioSeconds, double secondsPerAudioSecond) {
