@@ -16,6 +16,7 @@ import dev.scriptorium.status.JobEvents;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.ChunkCheckpoints;
+import dev.scriptorium.transcription.ChunkClaims;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
@@ -98,8 +99,9 @@ public final class Application implements AutoCloseable {
         }
         if (role.transcription()) {
             ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
-            worker = own(new TranscriptionWorker(transcribeJobs, jobs, checkpoints, store, config.pipeline(),
-                    config.whisper(), config.sandbox()));
+            ChunkClaims claims = new ChunkClaims(database.sessions());
+            worker = own(new TranscriptionWorker(transcribeJobs, transcription, jobs, checkpoints, claims, store,
+                    config.pipeline(), config.whisper(), config.sandbox()));
             worker.start();
         }
         if (role.reconciles()) {

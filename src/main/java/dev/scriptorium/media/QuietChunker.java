@@ -5,10 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits long audio into chunks of about {@code chunkSeconds}, each cut at the quietest 100 ms within
- * {@code searchSeconds} of the nominal boundary, so that a cut rarely falls inside a word.
+ * Splits long audio into chunks of about {@code chunkSeconds}, each cut at the quietest 100 ms within the
+ * {@code searchSeconds} before the nominal boundary, so that a cut rarely falls inside a word.
+ *
+ * <p>Why only before: Whisper works in 30 s windows, and a chunk costs as many windows as it starts, the last one
+ * padded. The nominal length is rounded to whole windows, so a chunk cut up to {@code searchSeconds} early wastes at
+ * most that much of its last window, while one cut just after the boundary would pay for a whole extra window.
+ * Among equally quiet points the one nearest the boundary wins.
  */
 public final class QuietChunker {
+    /** The length of audio Whisper decodes in one pass. */
+    public static final int WINDOW_SECONDS = 30;
     private static final int FRAME = MediaFile.SAMPLE_RATE / 10;
     private final int chunkSeconds;
     private final int searchSeconds;
@@ -17,7 +24,7 @@ public final class QuietChunker {
         if (searchSeconds * 2 >= chunkSeconds) {
             throw new IllegalArgumentException("search window must be smaller than half a chunk");
         }
-        this.chunkSeconds = chunkSeconds;
+        this.chunkSeconds = Math.max(1, Math.round(chunkSeconds / (float) WINDOW_SECONDS)) * WINDOW_SECONDS;
         this.searchSeconds = searchSeconds;
     }
 
@@ -30,7 +37,7 @@ public final class QuietChunker {
         // The last chunk may be up to one search window longer rather than leave a sliver behind.
         while (total - start > chunk + search) {
             long nominal = start + chunk;
-            long cut = quietestPoint(pcm, nominal - search, nominal + search);
+            long cut = quietestPoint(pcm, nominal - search, nominal);
             chunks.add(new AudioChunk(start, cut));
             start = cut;
         }
@@ -42,14 +49,14 @@ public final class QuietChunker {
 
     private static long quietestPoint(PcmFile pcm, long from, long to) throws IOException {
         float[] window = pcm.read(from, Math.toIntExact(to - from));
-        long best = from + window.length / 2;
+        long best = to;
         double bestEnergy = Double.MAX_VALUE;
         for (int offset = 0; offset + FRAME <= window.length; offset += FRAME) {
             double energy = 0;
             for (int i = offset; i < offset + FRAME; i++) {
                 energy += window[i] * window[i];
             }
-            if (energy < bestEnergy) {
+            if (energy <= bestEnergy) {
                 bestEnergy = energy;
                 best = from + offset + FRAME / 2;
             }

@@ -10,6 +10,7 @@ import org.jobrunr.scheduling.JobScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.BackgroundJobServerStatus;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
@@ -71,6 +72,14 @@ public final class JobQueue implements AutoCloseable {
         } catch (JobNotFoundException e) {
             return false;
         }
+    }
+
+    /** Worker threads of every running server of this queue, in any process; servers that stopped beating drop out. */
+    public int workerCount() {
+        return storage.getBackgroundJobServers().stream()
+                .filter(BackgroundJobServerStatus::isRunning)
+                .mapToInt(BackgroundJobServerStatus::getWorkerPoolSize)
+                .sum();
     }
 
     /**

@@ -96,6 +96,13 @@ public final class ObjectStore implements AutoCloseable {
         return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
     }
 
+    /** Keys under a prefix, in key order. */
+    public java.util.List<String> keys(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key)
+                .toList();
+    }
+
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
     }

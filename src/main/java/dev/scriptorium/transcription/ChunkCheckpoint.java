@@ -1,5 +1,6 @@
 package dev.scriptorium.transcription;
 
+import dev.scriptorium.media.AudioChunk;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
@@ -28,6 +29,10 @@ public class ChunkCheckpoint {
 
     String segments() {
         return segments;
+    }
+
+    AudioChunk chunk() {
+        return new AudioChunk(key.startSample, key.endSample);
     }
 
     /** A chunk is identified by its exact sample range: a different cut is a different chunk. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.whisper.WhisperSegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
@@ -35,6 +37,23 @@ public final class ChunkCheckpoints {
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
+    }
+
+    /** Every finished chunk of the job, by its sample range. */
+    public Map<AudioChunk, List<WhisperSegment>> all(UUID jobId) {
+        List<ChunkCheckpoint> found = sessions.fromStatelessTransaction(session -> session
+                .createSelectionQuery("from ChunkCheckpoint where key.jobId = :id", ChunkCheckpoint.class)
+                .setParameter("id", jobId)
+                .getResultList());
+        Map<AudioChunk, List<WhisperSegment>> chunks = new HashMap<>();
+        for (ChunkCheckpoint checkpoint : found) {
+            try {
+                chunks.put(checkpoint.chunk(), json.readValue(checkpoint.segments(), SEGMENTS));
+            } catch (JsonProcessingException e) {
+                // An unreadable checkpoint is as good as none: the chunk is transcribed again.
+            }
+        }
+        return chunks;
     }
 
     public void save(UUID jobId, AudioChunk chunk, List<WhisperSegment> segments) {

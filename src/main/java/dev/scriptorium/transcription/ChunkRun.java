@@ -1,115 +1,144 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.AudioChunk;
-import dev.scriptorium.sandbox.Sandbox;
-import dev.scriptorium.sandbox.WorkerSlots;
+import dev.scriptorium.sandbox.DeadlineExceededException;
+import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.whisper.WhisperSegment;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.UUID;
 import java.util.function.DoubleConsumer;
 
 /**
- * Transcribes one file's chunks on its own slot plus whatever slots are idle when it starts, and gives the results
- * back in chunk order. Each slot takes the next chunk not yet taken, so a slow slot never holds the others back. The
- * first failure stops the hand-out; chunks in progress finish (each is bounded by the job's deadline and cancel
- * check) and then that failure is thrown.
+ * The job's own slot working through its chunks in order, alongside helpers on other slots (of this worker or
+ * others) that may take chunks too. Every chunk is claimed before it is transcribed and checkpointed after, so each is
+ * done once; a chunk someone else holds is waited for, and taken over if its holder's claim lapses. Results come back
+ * in chunk order. Not thread-safe: one per attempt.
  */
 final class ChunkRun {
-    /** One chunk's work on one slot. */
+    /** One chunk's work on the job's own slot. */
     @FunctionalInterface
     interface ChunkWork {
-        List<WhisperSegment> run(Sandbox sandbox, AudioChunk chunk) throws Exception;
+        List<WhisperSegment> run(AudioChunk chunk, JobWatch watch) throws Exception;
     }
 
+    private static final Duration WAIT_STEP = Duration.ofMillis(200);
+    private final UUID jobId;
     private final List<AudioChunk> chunks;
-    private final WorkerSlots slots;
+    private final ChunkCheckpoints checkpoints;
+    private final ChunkClaims claims;
+    private final JobWatch watch;
     private final ChunkWork work;
     private final DoubleConsumer progress;
+    private final String holder = ChunkClaims.holder("job");
     private final List<List<WhisperSegment>> results;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private double secondsDone;
-    private int slotsUsed = 1;
+    private int resumed;
+    private int here;
+    private int elsewhere;
 
-    ChunkRun(List<AudioChunk> chunks, WorkerSlots slots, ChunkWork work, DoubleConsumer progress) {
+    ChunkRun(UUID jobId, List<AudioChunk> chunks, ChunkCheckpoints checkpoints, ChunkClaims claims, JobWatch watch,
+             ChunkWork work, DoubleConsumer progress) {
+        this.jobId = jobId;
         this.chunks = chunks;
-        this.slots = slots;
+        this.checkpoints = checkpoints;
+        this.claims = claims;
+        this.watch = watch;
         this.work = work;
         this.progress = progress;
-        this.results = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(chunks.size(), null)));
+        this.results = new ArrayList<>(Collections.nCopies(chunks.size(), null));
     }
 
-    /** @param own the slot the job already holds */
-    List<List<WhisperSegment>> run(Sandbox own) throws Exception {
-        List<Thread> helpers = new ArrayList<>();
-        while (slotsUsed < chunks.size()) {
-            Optional<Sandbox> idle = slots.tryAcquire();
-            if (idle.isEmpty()) {
-                break;
-            }
-            Sandbox borrowed = idle.get();
-            Thread helper = new Thread(() -> {
-                try {
-                    takeChunks(borrowed);
-                } finally {
-                    borrowed.restartIfGone();
-                    slots.release(borrowed);
-                }
-            }, "chunks-" + Thread.currentThread().getName() + "-" + slotsUsed);
-            helpers.add(helper);
-            slotsUsed++;
-        }
-        helpers.forEach(Thread::start);
-        takeChunks(own);
-        boolean interrupted = false;
-        for (Thread helper : helpers) {
-            while (helper.isAlive()) {
-                try {
-                    helper.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+    List<List<WhisperSegment>> run() throws Exception {
+        Map<AudioChunk, List<WhisperSegment>> before = checkpoints.all(jobId);
+        List<Integer> heldElsewhere = new ArrayList<>();
+        for (int index = 0; index < chunks.size(); index++) {
+            AudioChunk chunk = chunks.get(index);
+            if (before.containsKey(chunk)) {
+                resumed++;
+                finished(index, before.get(chunk));
+            } else if (!takeIfFree(index)) {
+                heldElsewhere.add(index);
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
+        while (!heldElsewhere.isEmpty()) {
+            for (Iterator<Integer> it = heldElsewhere.iterator(); it.hasNext(); ) {
+                if (takeIfFree(it.next())) {
+                    it.remove();
+                }
+            }
+            if (!heldElsewhere.isEmpty()) {
+                awaitOthers();
+            }
         }
         return List.copyOf(results);
     }
 
-    int slotsUsed() {
-        return slotsUsed;
+    /** "4 chunks: 2 on this slot, 1 on other slots, 1 resumed from checkpoints". */
+    String describe() {
+        return chunks.size() + " chunks: " + here + " on this slot, " + elsewhere + " on other slots, " + resumed
+                + " resumed from checkpoints";
     }
 
-    private void takeChunks(Sandbox sandbox) {
-        try {
-            int index;
-            while ((index = next.getAndIncrement()) < chunks.size()) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("transcription interrupted");
-                }
-                AudioChunk chunk = chunks.get(index);
-                results.set(index, work.run(sandbox, chunk));
-                double done;
-                synchronized (this) {
-                    secondsDone += chunk.endSeconds() - chunk.startSeconds();
-                    done = secondsDone;
-                }
-                progress.accept(done);
-            }
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
-            next.set(chunks.size());
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+    /**
+     * Finishes the chunk unless another slot holds it: takes a checkpoint someone else left, or claims the chunk and
+     * transcribes it here.
+     *
+     * @return false if another slot is still working on it
+     */
+    private boolean takeIfFree(int index) throws Exception {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("transcription interrupted");
         }
+        AudioChunk chunk = chunks.get(index);
+        Optional<List<WhisperSegment>> done = checkpoints.find(jobId, chunk);
+        if (done.isPresent()) {
+            elsewhere++;
+            finished(index, done.get());
+            return true;
+        }
+        if (!claims.claim(jobId, chunk, holder)) {
+            return false;
+        }
+        try {
+            // A helper may have finished it between the look and the claim.
+            Optional<List<WhisperSegment>> justDone = checkpoints.find(jobId, chunk);
+            if (justDone.isPresent()) {
+                elsewhere++;
+                finished(index, justDone.get());
+                return true;
+            }
+            List<WhisperSegment> segments = work.run(chunk, new LeasedWatch(watch, claims, jobId, chunk, holder));
+            checkpoints.save(jobId, chunk, segments);
+            here++;
+            finished(index, segments);
+        } finally {
+            claims.release(jobId, chunk, holder);
+        }
+        return true;
+    }
+
+    private void finished(int index, List<WhisperSegment> segments) {
+        results.set(index, segments);
+        AudioChunk chunk = chunks.get(index);
+        secondsDone += chunk.endSeconds() - chunk.startSeconds();
+        progress.accept(secondsDone);
+    }
+
+    /** Waits a moment for other slots, still bound by the job's deadline and cancel. */
+    private void awaitOthers() throws InterruptedException, DeadlineExceededException {
+        if (Instant.now().isAfter(watch.deadline())) {
+            throw new DeadlineExceededException("stopped after the time limit while other slots transcribed");
+        }
+        if (watch.canceled()) {
+            throw new JobCanceledException(jobId);
+        }
+        Thread.sleep(WAIT_STEP.toMillis());
     }
 }

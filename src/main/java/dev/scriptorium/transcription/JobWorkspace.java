@@ -21,12 +21,21 @@ final class JobWorkspace implements AutoCloseable {
     }
 
     static JobWorkspace create(Path parent, UUID jobId) throws IOException {
+        return create(parent, jobId.toString());
+    }
+
+    /** @param name unique among the work that may run at once on this machine */
+    static JobWorkspace create(Path parent, String name) throws IOException {
         Files.createDirectories(parent);
-        Path directory = parent.resolve(jobId.toString());
+        Path directory = parent.resolve(name);
         deleteTree(directory);
         Files.createDirectory(directory,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return new JobWorkspace(directory);
+    }
+
+    Path directory() {
+        return directory;
     }
 
     Path file(String name) {

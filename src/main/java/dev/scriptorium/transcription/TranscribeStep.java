@@ -38,27 +38,21 @@ public final class TranscribeStep {
     private final WorkerSlots slots;
     private final Transcriber transcriber;
     private final ChunkCheckpoints checkpoints;
+    private final ChunkClaims claims;
+    private final TranscriptionQueue queue;
     private final PipelineSettings settings;
 
     public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, Transcriber transcriber,
-                          ChunkCheckpoints checkpoints, PipelineSettings settings) {
+                          ChunkCheckpoints checkpoints, ChunkClaims claims, TranscriptionQueue queue,
+                          PipelineSettings settings) {
         this.jobs = jobs;
         this.store = store;
         this.slots = slots;
         this.transcriber = transcriber;
         this.checkpoints = checkpoints;
+        this.claims = claims;
+        this.queue = queue;
         this.settings = settings;
-    }
-
-    /** Counts chunks of one attempt: how many there were, and how many came from checkpoints. */
-    private static final class ChunkTally {
-        final java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
-        int total;
-        int slots;
-
-        String describe() {
-            return total + " chunks, " + resumed.get() + " resumed from checkpoints, on " + slots + " slot(s)";
-        }
     }
 
     @Job(name = "transcribe %0", retries = 20)
@@ -93,13 +87,13 @@ public final class TranscribeStep {
         Instant started = now();
         jobs.advance(jobId, j -> j.beginAttempt(started));
         Watch watch = new Watch(jobId, started);
-        ChunkTally tally = new ChunkTally();
+        StringBuilder chunking = new StringBuilder();
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
-            List<TranscriptSegment> segments = process(job, workspace, sandbox, watch, tally);
+            List<TranscriptSegment> segments = process(job, attempt, workspace, sandbox, watch, chunking);
             jobs.advance(jobId, j -> j.startStage(JobStage.STORING, now()));
             Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
             if (jobs.complete(jobId, transcript)) {
-                record(jobId, attempt, started, "completed", null, tally.describe());
+                record(jobId, attempt, started, "completed", null, chunking.toString());
                 log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
             }
@@ -132,8 +126,8 @@ public final class TranscribeStep {
         }
     }
 
-    private List<TranscriptSegment> process(TranscriptionJob job, JobWorkspace workspace, Sandbox sandbox,
-                                            Watch watch, ChunkTally tally) throws Exception {
+    private List<TranscriptSegment> process(TranscriptionJob job, int attempt, JobWorkspace workspace,
+                                            Sandbox sandbox, Watch watch, StringBuilder chunking) throws Exception {
         UUID jobId = job.id();
         Path media = workspace.file("media");
         try {
@@ -157,24 +151,23 @@ public final class TranscribeStep {
         watch.extend(seconds, sandbox.secondsPerAudioSecond());
         long transcribingSince = System.nanoTime();
         List<AudioChunk> chunks = transcriber.plan(pcm);
-        ChunkRun run = new ChunkRun(chunks, slots, (slot, chunk) -> {
-            Optional<List<WhisperSegment>> saved = checkpoints.find(jobId, chunk);
-            if (saved.isPresent()) {
-                tally.resumed.incrementAndGet();
-                return saved.get();
+        try (SharedChunks shared = new SharedChunks(store, queue, checkpoints, jobId, attempt, workspace.directory())) {
+            if (chunks.size() > 1 && queue.hasOtherSlots()) {
+                shared.offer(pcm, chunks);
             }
-            List<WhisperSegment> fresh = slot.transcribe(pcm, chunk, job.options(), watch);
-            checkpoints.save(jobId, chunk, fresh);
-            return fresh;
-        }, done -> {
-            double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
-            Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
-            jobs.advance(jobId, j -> j.progressed(done, eta, now()));
-        });
-        List<List<WhisperSegment>> perChunk = run.run(sandbox);
-        tally.total = chunks.size();
-        tally.slots = run.slotsUsed();
-        return transcriber.stitch(chunks, perChunk);
+            ChunkRun run = new ChunkRun(jobId, chunks, checkpoints, claims, watch,
+                    (chunk, leased) -> sandbox.transcribe(pcm, chunk, job.options(), leased),
+                    done -> {
+                        double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
+                        Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
+                        jobs.advance(jobId, j -> j.progressed(done, eta, now()));
+                    });
+            try {
+                return transcriber.stitch(chunks, run.run());
+            } finally {
+                chunking.append(run.describe());
+            }
+        }
     }
 
     private void crashed(UUID jobId, int attempt, Instant started, ChildCrashedException e, Sandbox sandbox)

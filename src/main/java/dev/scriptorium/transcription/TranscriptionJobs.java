@@ -71,6 +71,8 @@ public final class TranscriptionJobs {
             session.persist(transcript);
             session.createMutationQuery("delete from ChunkCheckpoint c where c.key.jobId = :id")
                     .setParameter("id", id).executeUpdate();
+            session.createNativeMutationQuery("delete from transcript_chunk_claim where job_id = :id")
+                    .setParameter("id", id).executeUpdate();
             job.complete(clock.instant());
             return job;
         });

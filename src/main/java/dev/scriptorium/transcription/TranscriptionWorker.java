@@ -29,21 +29,27 @@ public final class TranscriptionWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TranscriptionWorker.class);
     private static final int SEARCH_SECONDS = 10;
     private final JobQueue queue;
+    private final TranscriptionQueue transcriptionQueue;
     private final TranscriptionJobs jobs;
     private final ObjectStore store;
     private final PipelineSettings pipeline;
     private final WhisperSettings whisper;
     private final SandboxSettings sandbox;
     private final ChunkCheckpoints checkpoints;
+    private final ChunkClaims claims;
     private final ScheduledExecutorService watcher;
     private volatile ModelStatus status;
     private FileTime rejectedVersion;
     private WorkerSlots slots;
+    private ChunkHelpStep help;
 
-    public TranscriptionWorker(JobQueue queue, TranscriptionJobs jobs, ChunkCheckpoints checkpoints, ObjectStore store,
+    public TranscriptionWorker(JobQueue queue, TranscriptionQueue transcriptionQueue, TranscriptionJobs jobs,
+                               ChunkCheckpoints checkpoints, ChunkClaims claims, ObjectStore store,
                                PipelineSettings pipeline, WhisperSettings whisper, SandboxSettings sandbox) {
         this.checkpoints = checkpoints;
+        this.claims = claims;
         this.queue = queue;
+        this.transcriptionQueue = transcriptionQueue;
         this.jobs = jobs;
         this.store = store;
         this.pipeline = pipeline;
@@ -78,6 +84,11 @@ public final class TranscriptionWorker implements AutoCloseable {
         return Optional.ofNullable(slots);
     }
 
+    /** Chunks of other slots' jobs (on this worker or others) that this worker's slots transcribed. */
+    public synchronized int helpedChunks() {
+        return help != null ? help.helpedChunks() : 0;
+    }
+
     private synchronized boolean tryStart() {
         if (slots != null) {
             return true;
@@ -104,10 +115,14 @@ public final class TranscriptionWorker implements AutoCloseable {
                 return false;
             }
             Transcriber transcriber = new Transcriber(new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
-            TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, checkpoints, pipeline);
+            TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, checkpoints, claims,
+                    transcriptionQueue, pipeline);
+            ChunkHelpStep help = new ChunkHelpStep(jobs, store, started, checkpoints, claims, pipeline.workDir());
+            // One queue thread per slot, and each job holds one slot: a job never waits for a slot.
             queue.startServer(started.size(), Duration.ofSeconds(pipeline.pollSeconds()),
-                    Map.of(TranscribeStep.class, step));
+                    Map.of(TranscribeStep.class, step, ChunkHelpStep.class, help));
             slots = started;
+            this.help = help;
             status = ModelStatus.loaded(whisper.model().getFileName().toString());
             log.info("Whisper model {} loaded in {} sandboxed worker slot(s); taking transcription jobs",
                     whisper.model().getFileName(), started.size());

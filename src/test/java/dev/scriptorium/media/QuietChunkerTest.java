@@ -31,11 +31,39 @@ class QuietChunkerTest {
     }
 
     @Test
-    void cutsAtTheSilenceNearTheNominalBoundary() throws IOException {
-        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 33.0))) {
+    void cutsAtTheSilenceJustBeforeTheNominalBoundary() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 27.0))) {
             List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm);
             assertThat(chunks.get(0).startSample()).isZero();
-            assertThat(chunks.get(0).endSeconds()).isBetween(33.0, 33.2);
+            assertThat(chunks.get(0).endSeconds()).isBetween(27.0, 27.2);
+        }
+    }
+
+    @Test
+    void neverCutsAfterTheBoundarySoNoChunkStartsAnExtraWhisperWindow() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(200, 33.0))) {
+            List<AudioChunk> chunks = new QuietChunker(60, 5).plan(pcm);
+            for (AudioChunk chunk : chunks.subList(0, chunks.size() - 1)) {
+                double seconds = chunk.endSeconds() - chunk.startSeconds();
+                assertThat(seconds).isBetween(55.0, 60.0);
+            }
+        }
+    }
+
+    @Test
+    void roundsTheChunkLengthToWholeWhisperWindows() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(200, 88.0))) {
+            List<AudioChunk> chunks = new QuietChunker(100, 10).plan(pcm);
+            assertThat(chunks.get(0).endSeconds()).isBetween(88.0, 88.2);
+        }
+    }
+
+    @Test
+    void amongEquallyQuietPointsTheOneNearestTheBoundaryWins() throws IOException {
+        Path file = dir.resolve("silence.f32");
+        Files.write(file, new byte[100 * MediaFile.SAMPLE_RATE * Float.BYTES]);
+        try (PcmFile pcm = new PcmFile(file)) {
+            assertThat(new QuietChunker(30, 5).plan(pcm).get(0).endSeconds()).isBetween(29.9, 30.0);
         }
     }
 

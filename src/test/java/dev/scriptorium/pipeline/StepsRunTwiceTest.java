@@ -21,6 +21,7 @@ import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
 import dev.scriptorium.app.Json;
 import dev.scriptorium.transcription.ChunkCheckpoints;
+import dev.scriptorium.transcription.ChunkClaims;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.PipelineSettings;
@@ -64,6 +65,7 @@ class StepsRunTwiceTest {
     private JobQueue transcribeJobs;
     private WorkerSlots slots;
     private ChunkCheckpoints checkpoints;
+    private ChunkClaims claims;
     private TranscriptionJobs jobs;
     private Uploads uploads;
     private IngestStep ingest;
@@ -85,8 +87,9 @@ class StepsRunTwiceTest {
         ingest = new IngestStep(jobs, staging, store, new TranscriptionQueue(transcribeJobs));
         slots = new WorkerSlots(SANDBOX, new WhisperSettings(TestModels.syntheticTiny(), 2, 300, false, false, 5));
         checkpoints = new ChunkCheckpoints(database.sessions(), Json.create());
+        claims = new ChunkClaims(database.sessions());
         transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)), checkpoints,
-                new PipelineSettings(dir.resolve("work"), 3600, 5, 3));
+                claims, new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 3));
         media = new TestMedia(dir.resolve("media"));
     }
 
@@ -160,8 +163,8 @@ class StepsRunTwiceTest {
                 real.accessKey(), real.secretKey(), real.region(), true);
         try (ObjectStore down = new ObjectStore(unreachable)) {
             TranscribeStep withStoreDown = new TranscribeStep(jobs, down, slots,
-                    new Transcriber(new QuietChunker(300, 10)), checkpoints,
-                    new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
+                    new Transcriber(new QuietChunker(300, 10)), checkpoints, claims,
+                    new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
             assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
             TranscriptionJob requeued = jobs.find(id).orElseThrow();
             assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);

@@ -139,7 +139,7 @@ class SandboxedWorkerTest {
         List<JobAttempt> attempts = stack.application().jobs().attempts(jobId);
         assertThat(attempts).extracting(JobAttempt::outcome).containsExactly("failed", "completed");
         assertThat(attempts.get(1).detail()).hasValueSatisfying(detail ->
-                assertThat(detail).contains("2 chunks, 1 resumed from checkpoints"));
+                assertThat(detail).contains("2 chunks: 1 on this slot, 0 on other slots, 1 resumed from checkpoints"));
         assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId)).isZero();
         JsonNode segments = api.get("/api/v1/jobs/" + id + "/transcript?format=json").json().get("segments");
         assertThat(segments.get(segments.size() - 1).get("end").asDouble()).isGreaterThan(590);

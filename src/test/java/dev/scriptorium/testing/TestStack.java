@@ -23,8 +23,12 @@ public final class TestStack implements AutoCloseable {
     private final ObjectStore objects;
     private final Application application;
     private final ApiClient api;
+    private final Map<String, String> env;
+    private final java.util.List<Application> workers = new java.util.ArrayList<>();
 
-    private TestStack(Path dataDir, TestDatabase database, EmbeddedObjectStore objectStore, Application application) {
+    private TestStack(Path dataDir, TestDatabase database, EmbeddedObjectStore objectStore, Application application,
+                      Map<String, String> env) {
+        this.env = Map.copyOf(env);
         this.dataDir = dataDir;
         this.database = database;
         this.objectStore = objectStore;
@@ -54,7 +58,7 @@ public final class TestStack implements AutoCloseable {
         env.putAll(overrides);
         try {
             Application application = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env));
-            return new TestStack(dataDir, database, objectStore, application);
+            return new TestStack(dataDir, database, objectStore, application, env);
         } catch (Exception | Error e) {
             objectStore.close();
             database.close();
@@ -86,8 +90,23 @@ public final class TestStack implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * Starts a {@code worker} role in this JVM, as if on another machine: the same database, object store and Redis,
+     * a data directory of its own, and slots and children of its own. Closed with the stack.
+     */
+    public Application startWorker(Map<String, String> overrides) throws Exception {
+        Map<String, String> workerEnv = new HashMap<>(env);
+        workerEnv.put("DATA_DIR", Files.createTempDirectory("scriptorium-worker").toString());
+        workerEnv.put("MANAGEMENT_PORT", "0");
+        workerEnv.putAll(overrides);
+        Application worker = Application.start(Role.WORKER, ScriptoriumConfig.fromEnvironment(workerEnv));
+        workers.add(worker);
+        return worker;
+    }
+
     @Override
     public void close() throws Exception {
+        workers.forEach(Application::close);
         application.close();
         objects.close();
         objectStore.close();
