@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
 public class PipelineBenchmark {
     static final int THREADS = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
     static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "600"));
+    static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
     static final long UPLOAD_BYTES = Long.parseLong(System.getenv().getOrDefault("BENCH_UPLOAD_BYTES",
             String.valueOf(1024L * 1024 * 1024)));
 
@@ -67,36 +68,12 @@ public class PipelineBenchmark {
         System.out.printf(Locale.ROOT, "extraction: %.1f s of audio in %.2f s = %.0fx real time%n",
                 audioSeconds, extractSeconds, audioSeconds / extractSeconds);
 
-        // 2. Direct whisper-jni on the same PCM, one call.
+        // 2 and 3. Direct whisper-jni on the same PCM in one call, against the whole pipeline through the API of a
+        // serve process on embedded defaults, in alternating rounds: this machine's speed drifts by 10 % or more
+        // within minutes, so each round compares two runs made back to back, and the best of each is compared too.
         WhisperSettings whisper = new WhisperSettings(model, THREADS, 300, false, false, 5);
         float[] audio = readPcm(pcm);
-        double direct;
-        double directChunks = 0;
-        try (WhisperEngine engine = WhisperEngine.load(whisper)) {
-            JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
-            started = System.nanoTime();
-            int segments = engine.transcribe(audio, options).size();
-            direct = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "direct whisper-jni full(), whole file in one call: %.2f s (%d segments)%n",
-                    direct, segments);
-            // The same chunks the pipeline cuts, each in one direct call: isolates the pipeline's own cost from the
-            // extra partial 30 s window that every chunk boundary costs Whisper.
-            List<AudioChunk> chunks;
-            try (PcmFile file = new PcmFile(pcm)) {
-                chunks = new QuietChunker(300, 10).plan(file);
-            }
-            for (AudioChunk chunk : chunks) {
-                float[] part = java.util.Arrays.copyOfRange(audio, (int) chunk.startSample(), (int) chunk.endSample());
-                started = System.nanoTime();
-                engine.transcribe(part, options);
-                directChunks += (System.nanoTime() - started) / 1e9;
-            }
-            System.out.printf(Locale.ROOT, "direct whisper-jni full(), same %d chunks as the pipeline: %.2f s%n",
-                    chunks.size(), directChunks);
-        }
-        audio = null;
-
-        // 3. The whole pipeline through the API of a serve process on embedded defaults.
+        JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
         Map<String, String> env = new HashMap<>();
         env.put("DATA_DIR", work.resolve("data").toString());
         env.put("HTTP_HOST", "127.0.0.1");
@@ -105,22 +82,56 @@ public class PipelineBenchmark {
         env.put("WHISPER_THREADS", String.valueOf(THREADS));
         env.put("WHISPER_TIMESTAMPS", "false");
         env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
-        env.put("MAX_UPLOAD_BYTES", String.valueOf(UPLOAD_BYTES + 1024 * 1024));
-        try (Application app = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env))) {
+        env.put("DASHBOARD_PORT", "0");
+        env.put("MAX_UPLOAD_BYTES", String.valueOf(Math.max(UPLOAD_BYTES, Files.size(video)) + 1024 * 1024));
+        try (Application app = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env));
+             WhisperEngine engine = WhisperEngine.load(whisper)) {
             URI base = URI.create("http://127.0.0.1:" + app.httpPort().orElseThrow());
             HttpClient http = HttpClient.newHttpClient();
-            String id = upload(http, base, video);
-            String job = awaitFinished(http, base, id);
-            // Server-side timestamps: the client polls only once a second, so that it takes no CPU from Whisper.
-            double pipeline = seconds(job, "completed_at") - seconds(job, "created_at");
-            double processing = seconds(job, "completed_at") - seconds(job, "started_at");
-            System.out.printf(Locale.ROOT, "pipeline end to end (upload to completed, incl. queue pickup): %.2f s; "
-                    + "status %s%n", pipeline, field(job, "status"));
-            System.out.printf(Locale.ROOT, "pipeline processing (started_at to completed_at): %.2f s%n", processing);
-            System.out.printf(Locale.ROOT, "overhead ratio (pipeline / direct, whole file): end to end %.3f, "
-                    + "processing %.3f%n", pipeline / direct, processing / direct);
-            System.out.printf(Locale.ROOT, "overhead ratio (pipeline / direct, same chunks): end to end %.3f, "
-                    + "processing %.3f%n", pipeline / directChunks, processing / directChunks);
+            List<Double> directs = new ArrayList<>();
+            List<Double> pipelines = new ArrayList<>();
+            List<Double> processings = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                started = System.nanoTime();
+                int segments = engine.transcribe(audio, options).size();
+                double direct = (System.nanoTime() - started) / 1e9;
+                String job = awaitFinished(http, base, upload(http, base, video));
+                // Server-side timestamps: the client polls only once a second, so that it takes no CPU from Whisper.
+                double pipeline = seconds(job, "completed_at") - seconds(job, "created_at");
+                double processing = seconds(job, "completed_at") - seconds(job, "started_at");
+                System.out.printf(Locale.ROOT, "round %d: direct whisper-jni full(), whole file in one call %.2f s "
+                        + "(%d segments); pipeline end to end (upload to completed) %.2f s, processing (started_at "
+                        + "to completed_at) %.2f s, status %s; ratio end to end %.3f, processing %.3f%n", round,
+                        direct, segments, pipeline, processing, field(job, "status"), pipeline / direct,
+                        processing / direct);
+                directs.add(direct);
+                pipelines.add(pipeline);
+                processings.add(processing);
+            }
+            System.out.printf(Locale.ROOT, "overhead ratio (pipeline / direct, whole file), best of %d each: end to "
+                    + "end %.3f, processing %.3f; median of the rounds' ratios: end to end %.3f%n", ROUNDS,
+                    min(pipelines) / min(directs), min(processings) / min(directs),
+                    medianRatio(pipelines, directs));
+
+            // The same chunks the pipeline cuts, each in one direct call: what chunking costs Whisper itself (each
+            // chunk's last 30 s window is padded).
+            List<AudioChunk> chunks;
+            try (PcmFile file = new PcmFile(pcm)) {
+                chunks = new QuietChunker(300, 10).plan(file);
+            }
+            started = System.nanoTime();
+            engine.transcribe(audio, options);
+            double direct = (System.nanoTime() - started) / 1e9;
+            double directChunks = 0;
+            for (AudioChunk chunk : chunks) {
+                float[] part = java.util.Arrays.copyOfRange(audio, (int) chunk.startSample(), (int) chunk.endSample());
+                started = System.nanoTime();
+                engine.transcribe(part, options);
+                directChunks += (System.nanoTime() - started) / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "chunking alone, direct calls: whole file %.2f s, the pipeline's %d chunks"
+                    + " %.2f s, ratio %.3f%n", direct, chunks.size(), directChunks, directChunks / direct);
+            audio = null;
 
             // 3b. How long a sandboxed child takes to come back (JVM start + model load), as after a crash.
             Sandbox slot = app.worker().orElseThrow().slots().orElseThrow().sandboxes().get(0);
@@ -172,6 +183,7 @@ public class PipelineBenchmark {
         env.put("WHISPER_MODEL", model.toString());
         env.put("WHISPER_THREADS", "1");
         env.put("WORKER_SLOTS", String.valueOf(slots));
+        env.put("DASHBOARD_PORT", "0");
         env.put("WHISPER_TIMESTAMPS", "false");
         env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
         try (Application app = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env))) {
@@ -249,6 +261,20 @@ public class PipelineBenchmark {
 
     static double seconds(String json, String name) {
         return java.time.Instant.parse(field(json, name)).toEpochMilli() / 1000.0;
+    }
+
+    static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    static double medianRatio(List<Double> numerators, List<Double> denominators) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < numerators.size(); i++) {
+            ratios.add(numerators.get(i) / denominators.get(i));
+        }
+        ratios.sort(null);
+        int middle = ratios.size() / 2;
+        return ratios.size() % 2 == 1 ? ratios.get(middle) : (ratios.get(middle - 1) + ratios.get(middle)) / 2;
     }
 
     static long heapUsed() {

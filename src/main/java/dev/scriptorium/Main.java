@@ -4,6 +4,7 @@ import dev.scriptorium.app.Application;
 import dev.scriptorium.app.ConfigException;
 import dev.scriptorium.app.Role;
 import dev.scriptorium.app.ScriptoriumConfig;
+import dev.scriptorium.retention.CleanupReport;
 import dev.scriptorium.whisper.SyntheticModel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +23,9 @@ public final class Main {
             "  serve      everything in one process; embedded PostgreSQL, S3 and Redis unless configured",
             "  web        HTTP only (form, API); needs DATABASE_URL, S3_ENDPOINT, REDIS_URL",
             "  worker     transcription jobs only",
-            "  scheduler  ingest jobs and queue reconciliation",
+            "  scheduler  ingest jobs, recurring retention cleanup, the reconciler, JobRunr dashboards",
+            "  cleanup [--dry-run]",
+            "             one retention cleanup run, then exit; --dry-run prints what would be deleted",
             "",
             "Tools:",
             "  models synthesize OUT [--dims tiny|base|small|medium|large-v3] [--seed N]",
@@ -35,6 +38,9 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args);
+        if (args.length > 0 && args[0].equals(Role.CLEANUP.cliName())) {
+            System.exit(status);
+        }
         // A role returns only once the JVM is shutting down; exit() then would wait for the hooks forever.
         if (status != 0) {
             System.exit(status);
@@ -54,7 +60,34 @@ public final class Main {
             System.err.println("Unknown command '" + args[0] + "'.\n\n" + USAGE);
             return 2;
         }
+        if (role.get() == Role.CLEANUP) {
+            return cleanup(Arrays.copyOfRange(args, 1, args.length));
+        }
         return serve(role.get());
+    }
+
+    private static int cleanup(String[] args) {
+        boolean dryRun = args.length == 1 && args[0].equals("--dry-run");
+        if (args.length > 1 || args.length == 1 && !dryRun) {
+            System.err.println("Usage: java -jar scriptorium.jar cleanup [--dry-run]");
+            return 2;
+        }
+        try (Application application = Application.start(Role.CLEANUP,
+                ScriptoriumConfig.fromEnvironment(System.getenv()))) {
+            CleanupReport report = application.cleanup().run(dryRun, deletion -> {
+                if (dryRun) {
+                    System.out.println("would delete " + deletion);
+                }
+            });
+            System.out.println(report);
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            log.error("The cleanup run failed", e);
+            return 1;
+        }
     }
 
     private static int serve(Role role) {

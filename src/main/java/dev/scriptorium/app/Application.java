@@ -11,7 +11,11 @@ import dev.scriptorium.ingest.IngestStep;
 import dev.scriptorium.ingest.UploadStaging;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.queue.JobQueue;
+import dev.scriptorium.reconcile.ReconcileLoop;
 import dev.scriptorium.reconcile.Reconciler;
+import dev.scriptorium.retention.CleanupStep;
+import dev.scriptorium.retention.JobDeletion;
+import dev.scriptorium.retention.RetentionCleanup;
 import dev.scriptorium.status.JobEvents;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
@@ -30,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -48,6 +53,7 @@ public final class Application implements AutoCloseable {
     private ManagementServer management;
     private TranscriptionJobs jobs;
     private TranscriptionWorker worker;
+    private RetentionCleanup cleanup;
 
     private Application() {
     }
@@ -79,6 +85,13 @@ public final class Application implements AutoCloseable {
         ObjectStore store = own(new ObjectStore(storageSettings));
         store.ensureBucket();
 
+        UploadStaging staging = new UploadStaging(config.ingest().stagingDir());
+        cleanup = new RetentionCleanup(database.dataSource(), store, config.retention(),
+                List.of(staging.directory(), config.pipeline().workDir()), Clock.systemUTC());
+        if (role == Role.CLEANUP) {
+            return;
+        }
+
         URI redisUrl = config.redisUrl().isPresent()
                 ? config.redisUrl().get()
                 : own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config).dataDir())).url();
@@ -90,12 +103,13 @@ public final class Application implements AutoCloseable {
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);
         TranscriptionQueue transcription = new TranscriptionQueue(transcribeJobs);
-        UploadStaging staging = new UploadStaging(config.ingest().stagingDir());
         Duration poll = Duration.ofSeconds(config.pipeline().pollSeconds());
 
         if (role.ingest()) {
             IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription);
-            ingestJobs.startServer(config.ingest().workers(), poll, Map.of(IngestStep.class, ingestStep));
+            // The recurring cleanup fires on this queue's master server, so its handler lives here too.
+            ingestJobs.startServer(config.ingest().workers(), poll,
+                    Map.of(IngestStep.class, ingestStep, CleanupStep.class, new CleanupStep(cleanup)));
         }
         if (role.transcription()) {
             ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
@@ -104,8 +118,14 @@ public final class Application implements AutoCloseable {
                     config.pipeline(), config.whisper(), config.sandbox()));
             worker.start();
         }
-        if (role.reconciles()) {
-            new Reconciler(jobs, ingest, transcription).run();
+        if (role.schedules()) {
+            ingestJobs.scheduleRecurrently(CleanupStep.RECURRING_ID, config.retention().cron(),
+                    (CleanupStep step) -> step.run());
+            own(new ReconcileLoop(new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
+                    config.reconcileInterval()));
+            if (config.dashboardPort() > 0) {
+                startDashboards(ingestJobs, transcribeJobs, config.dashboardPort());
+            }
         }
         Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
         readiness.put("database", database::check);
@@ -117,7 +137,8 @@ public final class Application implements AutoCloseable {
                     "Transcription runs on worker processes.");
             Uploads uploads = new Uploads(staging, jobs, ingest);
             web = own(new WebServer(config.http(), staging.directory().resolve("incoming"), json, uploads, jobs,
-                    model, readiness).start());
+                    new JobDeletion(database.dataSource(), store), model, this::modelStatus,
+                    ingest::workerCount, transcription::workerCount, readiness).start());
         } else {
             if (worker != null) {
                 TranscriptionWorker loaded = worker;
@@ -129,6 +150,24 @@ public final class Application implements AutoCloseable {
             }
             management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness)
                     .start());
+        }
+    }
+
+    /**
+     * Operators only: never on the public port (see scheduler/README.md). A taken port costs the dashboards, not
+     * the service.
+     */
+    private void startDashboards(JobQueue ingestJobs, JobQueue transcribeJobs, int port) {
+        try {
+            var ingestDashboard = ingestJobs.startDashboard(port);
+            own((AutoCloseable) ingestDashboard::stop);
+            var transcribeDashboard = transcribeJobs.startDashboard(port + 1);
+            own((AutoCloseable) transcribeDashboard::stop);
+            log.info("JobRunr dashboards (operators only): ingest queue on port {}, transcribe queue on port {}",
+                    port, port + 1);
+        } catch (RuntimeException e) {
+            log.warn("The JobRunr dashboards could not listen on ports {} and {} ({}); set DASHBOARD_PORT to free"
+                    + " ports, or 0 to turn them off", port, port + 1, e.toString());
         }
     }
 
@@ -162,6 +201,11 @@ public final class Application implements AutoCloseable {
     /** The jobs store; for tests and tools. */
     public TranscriptionJobs jobs() {
         return jobs;
+    }
+
+    /** Retention cleanup over this role's database and object store. */
+    public RetentionCleanup cleanup() {
+        return cleanup;
     }
 
     public Optional<TranscriptionWorker> worker() {

@@ -11,28 +11,31 @@ public enum Role {
     WEB(false, true, false, false, false),
     /** Transcription jobs only. */
     WORKER(false, false, false, true, false),
-    /** Ingest jobs and queue reconciliation. */
-    SCHEDULER(false, false, true, false, true);
+    /** Ingest jobs, recurring jobs (retention cleanup), the reconciler and JobRunr's dashboards. */
+    SCHEDULER(false, false, true, false, true),
+    /** One retention cleanup run, then exit. */
+    CLEANUP(false, false, false, false, false);
 
     private final boolean embeddedDefaults;
     private final boolean http;
     private final boolean ingest;
     private final boolean transcription;
-    private final boolean reconciles;
+    /** Recurring jobs, the reconciler and the dashboards. */
+    private final boolean schedules;
 
-    Role(boolean embeddedDefaults, boolean http, boolean ingest, boolean transcription, boolean reconciles) {
+    Role(boolean embeddedDefaults, boolean http, boolean ingest, boolean transcription, boolean schedules) {
         this.embeddedDefaults = embeddedDefaults;
         this.http = http;
         this.ingest = ingest;
         this.transcription = transcription;
-        this.reconciles = reconciles;
+        this.schedules = schedules;
     }
 
     public boolean embeddedDefaults() { return embeddedDefaults; }
     public boolean http() { return http; }
     public boolean ingest() { return ingest; }
     public boolean transcription() { return transcription; }
-    public boolean reconciles() { return reconciles; }
+    public boolean schedules() { return schedules; }
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package dev.scriptorium.app;
 
 import dev.scriptorium.embedded.EmbeddedSettings;
 import dev.scriptorium.ingest.IngestSettings;
+import dev.scriptorium.retention.RetentionSettings;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.PipelineSettings;
 import dev.scriptorium.web.HttpSettings;
@@ -29,7 +30,10 @@ public record ScriptoriumConfig(
         PipelineSettings pipeline,
         WhisperSettings whisper,
         SandboxSettings sandbox,
-        int managementPort) {
+        RetentionSettings retention,
+        int managementPort,
+        int dashboardPort,
+        Duration reconcileInterval) {
 
     public static final long GIB = 1024L * 1024 * 1024;
 
@@ -58,7 +62,8 @@ public record ScriptoriumConfig(
                 new HttpSettings(
                         env.string("HTTP_HOST", "0.0.0.0"),
                         env.integer("HTTP_PORT", 8080, 0, 65535),
-                        env.longValue("MAX_UPLOAD_BYTES", 2 * GIB, 1, 1024 * GIB)),
+                        env.longValue("MAX_UPLOAD_BYTES", 2 * GIB, 1, 1024 * GIB),
+                        adminToken(env)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
                         env.integer("INGEST_WORKERS", 2, 1, 64)),
@@ -75,7 +80,39 @@ public record ScriptoriumConfig(
                         env.bool("WHISPER_TEMPERATURE_FALLBACK", true),
                         env.integer("MODEL_POLL_SECONDS", 5, 1, 3600)),
                 sandbox(env, slots),
-                env.integer("MANAGEMENT_PORT", 8081, 0, 65535));
+                retention(env),
+                env.integer("MANAGEMENT_PORT", 8081, 0, 65535),
+                env.integer("DASHBOARD_PORT", 8000, 0, 65534),
+                Duration.ofSeconds(env.integer("RECONCILE_SECONDS", 30, 5, 3600)));
+    }
+
+    private static Optional<String> adminToken(Environment env) {
+        Optional<String> token = env.optional("ADMIN_TOKEN");
+        if (token.isPresent() && token.get().length() < 16) {
+            throw new ConfigException("ADMIN_TOKEN must be at least 16 characters long (it guards the admin API); "
+                    + "generate one with e.g. 'openssl rand -hex 24'");
+        }
+        return token;
+    }
+
+    private static RetentionSettings retention(Environment env) {
+        int mediaDays = env.integer("RETENTION_MEDIA_DAYS", 7, 0, 36500);
+        int jobDays = env.integer("RETENTION_JOB_DAYS", 90, 0, 36500);
+        if (mediaDays > jobDays) {
+            throw new ConfigException("RETENTION_MEDIA_DAYS (" + mediaDays + ") must not exceed RETENTION_JOB_DAYS ("
+                    + jobDays + "): media goes with its job at the latest");
+        }
+        String cron = env.string("CLEANUP_CRON", "0 * * * *");
+        try {
+            org.jobrunr.scheduling.ScheduleExpressionType.createScheduleFromString(cron);
+        } catch (RuntimeException e) {
+            throw new ConfigException("CLEANUP_CRON must be a cron expression such as '0 * * * *' (hourly), but is '"
+                    + cron + "'");
+        }
+        return new RetentionSettings(Duration.ofDays(mediaDays), Duration.ofDays(jobDays),
+                Duration.ofDays(env.integer("RETENTION_FAILED_DAYS", 14, 0, 36500)),
+                Duration.ofHours(env.integer("RETENTION_ORPHAN_GRACE_HOURS", 24, 1, 24 * 365)),
+                cron, env.integer("CLEANUP_BATCH_SIZE", 1000, 1, 1000));
     }
 
     private static SandboxSettings sandbox(Environment env, int slots) {

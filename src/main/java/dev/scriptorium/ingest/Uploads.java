@@ -35,11 +35,19 @@ public final class Uploads {
 
     public TranscriptionJob submit(String originalFilename, JobOptions options, UploadedContent content)
             throws IOException {
+        return submit(originalFilename, options, java.util.Optional.empty(), content);
+    }
+
+    /** @param deleteAfterSeconds when set, the job goes this long after it ends, whatever the retention policy */
+    public TranscriptionJob submit(String originalFilename, JobOptions options,
+                                   java.util.Optional<Long> deleteAfterSeconds, UploadedContent content)
+            throws IOException {
         UUID id = UUID.randomUUID();
         Path staged = staging.path(id);
         content.writeTo(staged);
         TranscriptionJob job = TranscriptionJob.queued(id, displayName(originalFilename), options,
                 Files.size(staged), jobs.clock().instant());
+        job.deleteAfter(deleteAfterSeconds.orElse(null));
         try {
             jobs.create(job);
         } catch (RuntimeException e) {

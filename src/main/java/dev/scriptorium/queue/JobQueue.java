@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jobrunr.dashboard.JobRunrDashboardWebServer;
+import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
 import org.jobrunr.jobs.lambdas.IocJobLambda;
+import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobScheduler;
 import org.jobrunr.server.BackgroundJobServer;
@@ -65,6 +68,53 @@ public final class JobQueue implements AutoCloseable {
         }
     }
 
+    /** What {@link #ensureEnqueued} found. */
+    public enum Ensured {
+        /** Waiting, scheduled for a retry, or running: nothing to do. */
+        PRESENT,
+        /** Missing: enqueued now. */
+        ENQUEUED,
+        /** It had ended (succeeded, failed or deleted) although its work was not done: enqueued again. */
+        REVIVED
+    }
+
+    /**
+     * Makes sure the job is waiting or running: enqueues it if JobRunr has never heard of it, and enqueues it again
+     * if JobRunr thinks it ended. For the reconciler, when the project's own row says the work is not done.
+     */
+    public synchronized <S> Ensured ensureEnqueued(UUID id, IocJobLambda<S> job) {
+        org.jobrunr.jobs.Job existing;
+        try {
+            existing = storage.getJobById(id);
+        } catch (JobNotFoundException e) {
+            scheduler.enqueue(id, job);
+            wakeLocalServer();
+            return Ensured.ENQUEUED;
+        }
+        StateName state = existing.getState();
+        if (state == StateName.SUCCEEDED || state == StateName.FAILED || state == StateName.DELETED) {
+            existing.enqueue();
+            storage.save(existing);
+            wakeLocalServer();
+            return Ensured.REVIVED;
+        }
+        return Ensured.PRESENT;
+    }
+
+    /** Creates or updates a recurring job; it fires on the master server of this queue (cron in UTC). */
+    public <S> void scheduleRecurrently(String id, String cron, IocJobLambda<S> job) {
+        scheduler.scheduleRecurrently(id, cron, java.time.ZoneOffset.UTC, job);
+    }
+
+    /** JobRunr's dashboard for this queue, on an operator-only port. Stop it before closing the queue. */
+    public JobRunrDashboardWebServer startDashboard(int port) {
+        JobRunrDashboardWebServer dashboard = new JobRunrDashboardWebServer(storage, json,
+                JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration().andPort(port)
+                        .andAllowAnonymousDataUsage(false));
+        dashboard.start();
+        return dashboard;
+    }
+
     public boolean contains(UUID id) {
         try {
             storage.getJobById(id);
@@ -102,12 +152,18 @@ public final class JobQueue implements AutoCloseable {
         };
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
                 .usingStandardBackgroundJobServerConfiguration()
-                .andName(name)
+                // Which process ran a job stays visible in the job's history and on the dashboard.
+                .andName(name + "/" + ProcessHandle.current().pid() + "@" + hostName())
                 .andWorkerCount(workers)
                 .andPollInterval(pollInterval)
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(10));
         server = new BackgroundJobServer(storage, json, activator, configuration);
         server.start();
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        return host != null && !host.isBlank() ? host : "localhost";
     }
 
     public synchronized boolean serverRunning() {

@@ -1,50 +1,77 @@
 package dev.scriptorium.reconcile;
 
 import dev.scriptorium.ingest.IngestQueue;
+import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.transcription.JobStage;
+import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts every unfinished job back on the queue it belongs on. JobRunr cannot share a transaction with Hibernate, so a
- * job row can be committed while its queue entry is not (a crash in between); enqueueing is idempotent, so running
- * this for jobs that are queued already does nothing.
+ * Makes every unfinished job's queue entry match its row. JobRunr cannot share a transaction with Hibernate: a row is
+ * committed first and its queue entry added after, so a crash in between leaves a row with no entry; and a JobRunr
+ * job can end (retries used up, deleted on the dashboard) while the row still says the work is not done. Each such
+ * job is enqueued again on the queue its row says it belongs on; its step then finishes it or fails it with a
+ * reason. Jobs touched in the last few seconds are left to the code that is handling them. Thread-safe.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    private static final int BATCH = 10_000;
+    private static final int PAGE = 1000;
+    /** Time for the web process to enqueue a row it just committed. */
+    private static final Duration SETTLE = Duration.ofSeconds(10);
     private final TranscriptionJobs jobs;
     private final IngestQueue ingest;
     private final TranscriptionQueue transcription;
+    private final Clock clock;
 
-    public Reconciler(TranscriptionJobs jobs, IngestQueue ingest, TranscriptionQueue transcription) {
+    public Reconciler(TranscriptionJobs jobs, IngestQueue ingest, TranscriptionQueue transcription, Clock clock) {
         this.jobs = jobs;
         this.ingest = ingest;
         this.transcription = transcription;
+        this.clock = clock;
     }
 
-    /** @return how many unfinished jobs were looked at */
+    /** @return how many jobs were put (back) on a queue */
     public int run() {
-        int seen = 0;
-        for (TranscriptionJob job : jobs.unfinished(BATCH)) {
-            boolean ingested = job.mediaKey().isPresent() && job.stage().orElse(null) != JobStage.INGESTING;
-            try {
-                if (ingested) {
-                    transcription.enqueue(job.id());
-                } else {
-                    ingest.enqueue(job.id());
+        Instant settled = clock.instant().minus(SETTLE);
+        int fixed = 0;
+        Optional<TranscriptionJob> after = Optional.empty();
+        while (true) {
+            List<TranscriptionJob> page = jobs.unfinished(after, PAGE);
+            for (TranscriptionJob job : page) {
+                if (job.updatedAt().isAfter(settled)) {
+                    continue;
                 }
-                seen++;
-            } catch (RuntimeException e) {
-                log.warn("Could not re-queue job {}: {}", job.id(), e.toString());
+                try {
+                    JobQueue.Ensured outcome = ingested(job) ? transcription.ensureEnqueued(job.id())
+                            : ingest.ensureEnqueued(job.id());
+                    if (outcome != JobQueue.Ensured.PRESENT) {
+                        fixed++;
+                        log.info("Job {} ({}) had no live queue entry: {}", job.id(),
+                                job.status().apiName(), outcome == JobQueue.Ensured.ENQUEUED ? "enqueued"
+                                        : "enqueued again");
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Could not re-queue job {}: {}", job.id(), e.toString());
+                }
             }
+            if (page.size() < PAGE) {
+                return fixed;
+            }
+            after = Optional.of(page.get(page.size() - 1));
         }
-        if (seen > 0) {
-            log.info("Checked {} unfinished jobs against their queues", seen);
-        }
-        return seen;
+    }
+
+    private static boolean ingested(TranscriptionJob job) {
+        return job.mediaKey().isPresent()
+                && !(job.status() == JobStatus.PROCESSING && job.stage().orElse(null) == JobStage.INGESTING);
     }
 }

@@ -96,6 +96,42 @@ public final class ObjectStore implements AutoCloseable {
         return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
     }
 
+    /** One stored object, as listed. */
+    public record StoredObject(String key, long size, java.time.Instant lastModified) {
+    }
+
+    /** Hands every object under a prefix to {@code page}, a page (up to 1000) at a time, in key order. */
+    public void walk(String prefix, java.util.function.Consumer<java.util.List<StoredObject>> page) {
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).forEach(response -> {
+            if (!response.contents().isEmpty()) {
+                page.accept(response.contents().stream()
+                        .map(object -> new StoredObject(object.key(), object.size(), object.lastModified()))
+                        .toList());
+            }
+        });
+    }
+
+    /**
+     * Deletes many objects, a thousand per request; keys that are gone already count as deleted.
+     *
+     * @throws IllegalStateException naming the first key the store refused to delete
+     */
+    public void deleteAll(java.util.Collection<String> keys) {
+        java.util.List<String> all = java.util.List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += 1000) {
+            java.util.List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> batch = all
+                    .subList(from, Math.min(all.size(), from + 1000)).stream()
+                    .map(key -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(key).build())
+                    .toList();
+            var response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                var error = response.errors().get(0);
+                throw new IllegalStateException("The object store did not delete " + error.key() + ": "
+                        + error.code() + " " + error.message());
+            }
+        }
+    }
+
     /** Keys under a prefix, in key order. */
     public java.util.List<String> keys(String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()

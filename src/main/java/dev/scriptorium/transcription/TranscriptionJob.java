@@ -55,6 +55,12 @@ public class TranscriptionJob {
     private boolean quarantined;
     @Column(name = "eta_seconds")
     private Double etaSeconds;
+    @Column(name = "delete_after_seconds")
+    private Long deleteAfterSeconds;
+    @Column(name = "legal_hold", nullable = false)
+    private boolean legalHold;
+    @Column(name = "media_deleted_at")
+    private Instant mediaDeletedAt;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
     @Column(name = "started_at")
@@ -136,6 +142,19 @@ public class TranscriptionJob {
         quarantined = true;
     }
 
+    /** Keeps the job, its media and its transcript whatever the retention policy says, until lifted. */
+    public void legalHold(boolean held, Instant now) {
+        legalHold = held;
+        updatedAt = now;
+    }
+
+    /**
+     * Deletes the job, media and transcript this long after the job ends, instead of what the policy says.
+     */
+    public void deleteAfter(Long seconds) {
+        deleteAfterSeconds = seconds;
+    }
+
     public void cancel(Instant now) {
         moveTo(JobStatus.CANCELED, now);
         stage = null;
@@ -189,6 +208,9 @@ public class TranscriptionJob {
     public int crashes() { return crashes; }
     public boolean quarantined() { return quarantined; }
     public Optional<Double> etaSeconds() { return Optional.ofNullable(etaSeconds); }
+    public Optional<Long> deleteAfterSeconds() { return Optional.ofNullable(deleteAfterSeconds); }
+    public boolean legalHold() { return legalHold; }
+    public Optional<Instant> mediaDeletedAt() { return Optional.ofNullable(mediaDeletedAt); }
     public Instant createdAt() { return createdAt; }
     public Optional<Instant> startedAt() { return Optional.ofNullable(startedAt); }
     public Optional<Instant> completedAt() { return Optional.ofNullable(completedAt); }

@@ -2,6 +2,7 @@ package dev.scriptorium.transcription;
 
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,12 +120,20 @@ public final class TranscriptionJobs {
         });
     }
 
-    /** Unfinished jobs, oldest first, to put back on their queues after a restart. */
-    public List<TranscriptionJob> unfinished(int limit) {
+    /**
+     * Unfinished jobs in (created_at, id) order, after the given one: a page for the reconciler.
+     *
+     * @param after the last job of the previous page, or empty for the first page
+     */
+    public List<TranscriptionJob> unfinished(Optional<TranscriptionJob> after, int limit) {
+        Instant afterCreated = after.map(TranscriptionJob::createdAt).orElse(Instant.EPOCH);
+        UUID afterId = after.map(TranscriptionJob::id).orElse(new UUID(0, 0));
         return sessions.fromStatelessTransaction(session -> session
-                .createSelectionQuery("from TranscriptionJob where status in (:statuses) order by createdAt",
-                        TranscriptionJob.class)
+                .createSelectionQuery("from TranscriptionJob where status in (:statuses) and (createdAt > :created"
+                        + " or (createdAt = :created and id > :id)) order by createdAt, id", TranscriptionJob.class)
                 .setParameter("statuses", List.of(JobStatus.QUEUED, JobStatus.PROCESSING))
+                .setParameter("created", afterCreated)
+                .setParameter("id", afterId)
                 .setMaxResults(limit)
                 .getResultList());
     }

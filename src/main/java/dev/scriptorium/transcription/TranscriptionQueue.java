@@ -17,6 +17,16 @@ public final class TranscriptionQueue {
         queue.enqueue(jobId, (TranscribeStep step) -> step.transcribe(jobId));
     }
 
+    /** For the reconciler: enqueues the job unless it is waiting or running already. */
+    public JobQueue.Ensured ensureEnqueued(UUID jobId) {
+        return queue.ensureEnqueued(jobId, (TranscribeStep step) -> step.transcribe(jobId));
+    }
+
+    /** Worker threads of every running transcription worker; 0 means queued jobs wait for a worker to start. */
+    public int workerCount() {
+        return queue.workerCount();
+    }
+
     /** Once per chunk and attempt: a later attempt offers its chunks again. */
     void enqueueChunk(UUID jobId, int attempt, AudioChunk chunk) {
         UUID chunkJobId = UUID.nameUUIDFromBytes((jobId + "/" + attempt + "/" + chunk.startSample() + "-"

@@ -21,7 +21,9 @@ record JobView(
         String task,
         String failureCode,
         String failureReason,
+        String waitingReason,
         int attempts,
+        Retention retention,
         Instant createdAt,
         Instant startedAt,
         Instant completedAt,
@@ -33,11 +35,16 @@ record JobView(
     record Media(String container, String audioCodec, Double durationSeconds, Long sizeBytes) {
     }
 
+    /** When set, the job goes this long after it ends; a legal hold keeps it; media may have gone before the job. */
+    record Retention(Long deleteAfterSeconds, boolean legalHold, Instant mediaDeletedAt) {
+    }
+
     /** What {@code POST /api/v1/jobs} answers. */
     record Accepted(UUID id, String status, Map<String, Object> links) {
     }
 
-    static JobView of(TranscriptionJob job) {
+    /** @param waitingReason why a queued job is not moving, if there is a reason beyond the queue ahead of it */
+    static JobView of(TranscriptionJob job, java.util.Optional<String> waitingReason) {
         Double duration = job.mediaDurationSeconds().orElse(null);
         double percent = duration == null || duration <= 0 ? 0
                 : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
@@ -50,7 +57,10 @@ record JobView(
                 new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
                         job.mediaSizeBytes().orElse(null)),
                 job.language().orElse("auto"), job.task().apiName(),
-                job.failureCode().orElse(null), job.failureReason().orElse(null), job.attempts(),
+                job.failureCode().orElse(null), job.failureReason().orElse(null), waitingReason.orElse(null),
+                job.attempts(),
+                new Retention(job.deleteAfterSeconds().orElse(null), job.legalHold(),
+                        job.mediaDeletedAt().orElse(null)),
                 job.createdAt(), job.startedAt().orElse(null), job.completedAt().orElse(null),
                 links(job.id()));
     }

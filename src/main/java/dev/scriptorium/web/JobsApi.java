@@ -1,6 +1,7 @@
 package dev.scriptorium.web;
 
 import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.Transcript;
@@ -14,17 +15,23 @@ import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The jobs API: HTTP in, calls into the pipeline, HTTP out. */
 final class JobsApi {
     private final Uploads uploads;
     private final TranscriptionJobs jobs;
+    private final JobDeletion deletion;
+    private final WaitingReasons waiting;
     private final long maxUploadBytes;
 
-    JobsApi(Uploads uploads, TranscriptionJobs jobs, long maxUploadBytes) {
+    JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, WaitingReasons waiting,
+            long maxUploadBytes) {
         this.uploads = uploads;
         this.jobs = jobs;
+        this.deletion = deletion;
+        this.waiting = waiting;
         this.maxUploadBytes = maxUploadBytes;
     }
 
@@ -33,6 +40,7 @@ final class JobsApi {
         routes.get("/api/v1/jobs/{id}", this::show);
         routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
+        routes.delete("/api/v1/jobs/{id}", this::delete);
     }
 
     private void submit(Context ctx) throws IOException {
@@ -51,8 +59,9 @@ final class JobsApi {
                         "Send one file per request; create one job for each file.");
             }
             JobOptions options = options(ctx);
+            java.util.Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
-            TranscriptionJob job = uploads.submit(file.getSubmittedFileName(), options,
+            TranscriptionJob job = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
                     target -> file.write(target.toString()));
             ctx.status(HttpStatus.ACCEPTED).header("Location", JobView.location(job.id())).json(JobView.accepted(job));
         } catch (RuntimeException | IOException e) {
@@ -70,8 +79,42 @@ final class JobsApi {
         }
     }
 
+    /** Ten years: beyond that, a retention override is a typo rather than a wish. */
+    private static final long MAX_DELETE_AFTER = 10L * 366 * 24 * 3600;
+
+    private static java.util.Optional<Long> deleteAfter(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            long seconds = Long.parseLong(raw.strip());
+            if (seconds >= 0 && seconds <= MAX_DELETE_AFTER) {
+                return java.util.Optional.of(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw ApiError.badRequest("invalid_option", "delete_after must be a whole number of seconds from 0 to "
+                + MAX_DELETE_AFTER + " (ten years): how long after the job ends its media and transcript are "
+                + "deleted.");
+    }
+
     private void show(Context ctx) {
-        ctx.json(JobView.of(job(ctx)));
+        TranscriptionJob job = job(ctx);
+        ctx.json(JobView.of(job, waiting.of(job)));
+    }
+
+    /** Purges the job's media, transcript and record now. */
+    private void delete(Context ctx) throws java.sql.SQLException {
+        UUID id = parseId(ctx.pathParam("id"));
+        switch (deletion.delete(id)) {
+            case DELETED -> ctx.status(HttpStatus.NO_CONTENT);
+            case NOT_FOUND -> throw ApiError.notFound("No job with id " + id + ".");
+            case RUNNING -> throw new ApiError(409, "job_running", "The job is still queued or processing. Cancel it"
+                    + " first (POST /api/v1/jobs/" + id + "/cancel), then delete it.");
+            case LEGAL_HOLD -> throw new ApiError(409, "legal_hold", "The job is under a legal hold and cannot be"
+                    + " deleted until the operator lifts it.");
+        }
     }
 
     private void transcript(Context ctx) {
@@ -104,7 +147,7 @@ final class JobsApi {
             throw new ApiError(409, "job_finished", "The job is " + job.status().apiName()
                     + " already; only queued or processing jobs can be canceled.");
         }
-        ctx.json(JobView.of(job));
+        ctx.json(JobView.of(job, Optional.empty()));
     }
 
     private TranscriptionJob job(Context ctx) {

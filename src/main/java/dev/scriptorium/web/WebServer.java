@@ -2,6 +2,7 @@ package dev.scriptorium.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.whisper.ModelStatus;
 import io.javalin.Javalin;
@@ -30,10 +31,19 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private final Javalin javalin;
 
+    /**
+     * @param ingestWorkers        worker threads of every running ingest server, in any process
+     * @param transcriptionWorkers worker threads of every running transcription worker, in any process
+     * @param localWorker          the model status of this process's own worker, if it runs one
+     */
     public WebServer(HttpSettings settings, Path uploadTempDir, ObjectMapper json, Uploads uploads,
-                     TranscriptionJobs jobs, Supplier<ModelStatus> model, Map<String, ReadinessCheck> readiness) {
+                     TranscriptionJobs jobs, JobDeletion deletion, Supplier<ModelStatus> model,
+                     Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
+                     java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness) {
         String page = resource("/web/index.html");
-        JobsApi api = new JobsApi(uploads, jobs, settings.maxUploadBytes());
+        WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
+        JobsApi api = new JobsApi(uploads, jobs, deletion, waiting, settings.maxUploadBytes());
+        AdminApi admin = new AdminApi(jobs, settings.adminToken(), waiting);
         try {
             Files.createDirectories(uploadTempDir);
         } catch (IOException e) {
@@ -42,6 +52,7 @@ public final class WebServer implements AutoCloseable {
         this.javalin = Javalin.create(config -> {
             configure(config, settings, uploadTempDir, json);
             api.register(config.routes);
+            admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get())));
             Health.register(config.routes, readiness);

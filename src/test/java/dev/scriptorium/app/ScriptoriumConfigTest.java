@@ -59,4 +59,34 @@ class ScriptoriumConfigTest {
         assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("REDIS_URL", "http://cache:6379")))
                 .hasMessageStartingWith("REDIS_URL must start with redis:// or rediss://");
     }
+
+    @Test
+    void retentionDefaultsAreAWeekForMediaNinetyDaysForJobsAndTwoWeeksForFailedOnes() {
+        ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(Map.of());
+        assertThat(config.retention().media()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(config.retention().completedJob()).isEqualTo(java.time.Duration.ofDays(90));
+        assertThat(config.retention().failedJob()).isEqualTo(java.time.Duration.ofDays(14));
+        assertThat(config.retention().cron()).isEqualTo("0 * * * *");
+    }
+
+    @Test
+    void mediaKeptLongerThanItsJobFailsNamingBothVariables() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("RETENTION_MEDIA_DAYS", "30",
+                "RETENTION_JOB_DAYS", "10")))
+                .hasMessageStartingWith("RETENTION_MEDIA_DAYS (30) must not exceed RETENTION_JOB_DAYS (10)");
+    }
+
+    @Test
+    void aBadCleanupCronFailsNamingTheVariable() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("CLEANUP_CRON", "every hour")))
+                .hasMessageStartingWith("CLEANUP_CRON must be a cron expression");
+    }
+
+    @Test
+    void aShortAdminTokenFailsAndTheTokenNeverShowsInTheSettingsText() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("ADMIN_TOKEN", "short")))
+                .hasMessageStartingWith("ADMIN_TOKEN must be at least 16 characters long");
+        ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(Map.of("ADMIN_TOKEN", "a-long-enough-secret-token"));
+        assertThat(config.http().toString()).doesNotContain("a-long-enough-secret-token");
+    }
 }

@@ -67,6 +67,25 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }
 
+    public Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE().build());
+    }
+
+    public Response post(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** PUT with a JSON body, optionally with a bearer token. */
+    public Response putJson(String path, String json, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return send(request.build());
+    }
+
     public JsonNode job(String id) throws IOException, InterruptedException {
         Response response = get("/api/v1/jobs/" + id);
         if (response.status() != 200) {

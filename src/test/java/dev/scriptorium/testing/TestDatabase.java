@@ -63,7 +63,7 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    static String env(String name, String fallback) {
+    public static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

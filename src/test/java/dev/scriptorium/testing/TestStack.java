@@ -55,6 +55,7 @@ public final class TestStack implements AutoCloseable {
         env.put("WHISPER_THREADS", "2");
         env.put("WHISPER_TIMESTAMPS", "false");
         env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
+        env.put("DASHBOARD_PORT", "0");
         env.putAll(overrides);
         try {
             Application application = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env));

@@ -1,0 +1,110 @@
+package dev.scriptorium.roles;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One role of the packaged jar started as its own process, waited for until its /readyz answers 200. */
+final class RoleProcess implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
+    private final String role;
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private RoleProcess(String role, Process process, Path log, int port) {
+        this.role = role;
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /**
+     * @param portVariable the variable that sets the port /readyz is served on: HTTP_PORT for web, MANAGEMENT_PORT
+     *                     for the others
+     */
+    static RoleProcess start(String role, Path directory, Map<String, String> env, String portVariable)
+            throws Exception {
+        int port = freePort();
+        Path log = directory.resolve(role + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), role)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", System.getenv("PATH"));
+        environment.put("HOME", System.getenv().getOrDefault("HOME", directory.toString()));
+        Map<String, String> all = new HashMap<>(env);
+        all.put(portVariable, String.valueOf(port));
+        environment.putAll(all);
+        Process process = builder.start();
+        RoleProcess started = new RoleProcess(role, process, log, port);
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(role + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return started;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new AssertionError(role + " was not ready within 180 s:\n" + Files.readString(log));
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** The shared libraries mapped into the process, from /proc (Linux). */
+    String mappedLibraries() throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "maps"));
+    }
+
+    /** Processes this one started (a worker's sandboxed children). */
+    long children() {
+        return process.descendants().count();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(role + " did not stop within 60 s after SIGTERM:\n" + log());
+        }
+    }
+}
