@@ -78,4 +78,28 @@ class ReconcilerTest {
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void aJobStuckInProcessingWhoseQueueEntryIsGoneIsRecoveredAndCompletes() throws Exception {
+        String id = stack.api().upload(new TestMedia(dir.resolve("media3")).wav(), Map.of()).json().get("id")
+                .asText();
+        stack.api().awaitFinished(id, Duration.ofMinutes(2));
+        // As if a worker died mid-transcription and its JobRunr entry was deleted from the dashboard.
+        try (var connection = stack.database().connect();
+             var statement = connection.prepareStatement("delete from transcript where job_id = ?;"
+                     + " update transcription_job set status = 'PROCESSING', stage = 'TRANSCRIBING',"
+                     + " completed_at = null, updated_at = now() - interval '1 minute' where id = ?;"
+                     + " delete from transcribe_jobrunr_jobs where id = ?")) {
+            statement.setObject(1, UUID.fromString(id));
+            statement.setObject(2, UUID.fromString(id));
+            statement.setString(3, id);
+            statement.executeUpdate();
+        }
+
+        JsonNode job = stack.api().awaitFinished(id, Duration.ofMinutes(2));
+
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(stack.database().count("select count(*) from transcript where job_id = ?", UUID.fromString(id)))
+                .isEqualTo(1);
+    }
 }
