@@ -10,6 +10,9 @@ import dev.scriptorium.ingest.IngestQueue;
 import dev.scriptorium.ingest.IngestStep;
 import dev.scriptorium.ingest.UploadStaging;
 import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.metrics.DatabaseGauges;
+import dev.scriptorium.metrics.Metrics;
+import dev.scriptorium.metrics.SlotGauges;
 import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.reconcile.ReconcileLoop;
 import dev.scriptorium.reconcile.Reconciler;
@@ -24,6 +27,7 @@ import dev.scriptorium.transcription.ChunkClaims;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
+import dev.scriptorium.web.JobView;
 import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
@@ -71,6 +75,7 @@ public final class Application implements AutoCloseable {
 
     private void boot(Role role, ScriptoriumConfig config) throws Exception {
         ObjectMapper json = Json.create();
+        Metrics metrics = new Metrics();
 
         ScriptoriumConfig.DatabaseSettings databaseSettings = config.database().isPresent()
                 ? config.database().get()
@@ -97,8 +102,9 @@ public final class Application implements AutoCloseable {
                 : own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config).dataDir())).url();
         RedisClient redis = own(RedisClient.create(redisUrl));
 
-        jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(),
-                new JobEvents(redis, json));
+        // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
+        jobs = new TranscriptionJobs(database.sessions(), Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000)),
+                new JobEvents(redis, json, job -> JobView.of(job, Optional.empty())).andThen(metrics.jobListener()));
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);
@@ -106,19 +112,22 @@ public final class Application implements AutoCloseable {
         Duration poll = Duration.ofSeconds(config.pipeline().pollSeconds());
 
         if (role.ingest()) {
-            IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription);
+            IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription, metrics);
             // The recurring cleanup fires on this queue's master server, so its handler lives here too.
             ingestJobs.startServer(config.ingest().workers(), poll,
-                    Map.of(IngestStep.class, ingestStep, CleanupStep.class, new CleanupStep(cleanup)));
+                    Map.of(IngestStep.class, ingestStep, CleanupStep.class, new CleanupStep(cleanup, metrics)));
         }
         if (role.transcription()) {
             ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
             ChunkClaims claims = new ChunkClaims(database.sessions());
             worker = own(new TranscriptionWorker(transcribeJobs, transcription, jobs, checkpoints, claims, store,
-                    config.pipeline(), config.whisper(), config.sandbox()));
+                    config.pipeline(), config.whisper(), config.sandbox(), metrics));
             worker.start();
+            metrics.register(new SlotGauges(worker::slots, config.sandbox().device()));
         }
         if (role.schedules()) {
+            metrics.register(new DatabaseGauges(database.dataSource(), List.of(ingestJobs.name(),
+                    transcribeJobs.name())));
             ingestJobs.scheduleRecurrently(CleanupStep.RECURRING_ID, config.retention().cron(),
                     (CleanupStep step) -> step.run());
             own(new ReconcileLoop(new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
@@ -135,10 +144,10 @@ public final class Application implements AutoCloseable {
             Supplier<ModelStatus> model = worker != null ? worker::status
                     : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
                     "Transcription runs on worker processes.");
-            Uploads uploads = new Uploads(staging, jobs, ingest);
+            Uploads uploads = new Uploads(staging, jobs, ingest, metrics);
             web = own(new WebServer(config.http(), staging.directory().resolve("incoming"), json, uploads, jobs,
-                    new JobDeletion(database.dataSource(), store), model, this::modelStatus,
-                    ingest::workerCount, transcription::workerCount, readiness).start());
+                    new JobDeletion(database.dataSource(), store), redis, model, this::modelStatus,
+                    ingest::workerCount, transcription::workerCount, readiness, metrics).start());
         } else {
             if (worker != null) {
                 TranscriptionWorker loaded = worker;
@@ -148,8 +157,8 @@ public final class Application implements AutoCloseable {
                     }
                 });
             }
-            management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness)
-                    .start());
+            management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness,
+                    metrics).start());
         }
     }
 

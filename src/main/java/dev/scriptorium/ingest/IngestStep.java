@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
+import dev.scriptorium.metrics.Metrics;
 import org.jobrunr.jobs.annotations.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +26,11 @@ public final class IngestStep {
     private final UploadStaging staging;
     private final ObjectStore store;
     private final TranscriptionQueue transcription;
+    private final Metrics metrics;
 
     public IngestStep(TranscriptionJobs jobs, UploadStaging staging, ObjectStore store,
-                      TranscriptionQueue transcription) {
+                      TranscriptionQueue transcription, Metrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.staging = staging;
         this.store = store;
@@ -52,10 +56,12 @@ public final class IngestStep {
                 return;
             }
             jobs.update(jobId, job -> job.startStage(JobStage.INGESTING, jobs.clock().instant()));
+            long started = System.nanoTime();
             String key = mediaKey(jobId);
             long size = Files.size(staged);
             store.put(key, staged, "application/octet-stream");
             jobs.update(jobId, job -> job.stored(key, size, jobs.clock().instant()));
+            metrics.stageTook(JobStage.INGESTING, Duration.ofNanos(System.nanoTime() - started));
             log.info("Stored upload of job {} ({} bytes)", jobId, size);
         }
         staging.delete(jobId);

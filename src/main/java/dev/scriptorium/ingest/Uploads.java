@@ -1,5 +1,6 @@
 package dev.scriptorium.ingest;
 
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
@@ -20,8 +21,10 @@ public final class Uploads {
     private final UploadStaging staging;
     private final TranscriptionJobs jobs;
     private final IngestQueue ingest;
+    private final Metrics metrics;
 
-    public Uploads(UploadStaging staging, TranscriptionJobs jobs, IngestQueue ingest) {
+    public Uploads(UploadStaging staging, TranscriptionJobs jobs, IngestQueue ingest, Metrics metrics) {
+        this.metrics = metrics;
         this.staging = staging;
         this.jobs = jobs;
         this.ingest = ingest;
@@ -48,6 +51,7 @@ public final class Uploads {
         TranscriptionJob job = TranscriptionJob.queued(id, displayName(originalFilename), options,
                 Files.size(staged), jobs.clock().instant());
         job.deleteAfter(deleteAfterSeconds.orElse(null));
+        metrics.uploaded(job.mediaSizeBytes().orElse(0L));
         try {
             jobs.create(job);
         } catch (RuntimeException e) {

@@ -42,6 +42,11 @@ public final class WorkerSlots implements AutoCloseable {
         return all.size();
     }
 
+    /** Slots handed out right now. */
+    public int busy() {
+        return all.size() - free.size();
+    }
+
     /** Starts every child now, so the model is loaded before the first job; throws what the first failure was. */
     public void startAll() throws Exception {
         for (Sandbox sandbox : all) {

@@ -3,30 +3,39 @@ package dev.scriptorium.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.transcription.JobChangeListener;
+import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Publishes every committed job change to Redis: a short-lived status entry and a message on the job's channel.
- * Redis is a cache and a bus here, never the source of truth, so a Redis failure is logged and otherwise ignored.
- * Thread-safe: {@link RedisClient} pools its connections.
+ * Publishes every committed job change to Redis: the job's API view as a status entry, and the same view as a
+ * message on the job's channel. Redis is a cache and a bus here, never the source of truth: a Redis failure is
+ * logged and otherwise ignored, and entries expire (an unfinished job's soon), so that a change whose publication
+ * was lost is not served for long. Thread-safe: {@link RedisClient} pools its connections.
  */
 public final class JobEvents implements JobChangeListener {
     private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
-    private static final long STATUS_TTL_SECONDS = 3600;
+    /** A finished job changes rarely (legal hold, deletion evicts it); an unfinished one all the time. */
+    public static final long FINISHED_TTL_SECONDS = 3600;
+    public static final long UNFINISHED_TTL_SECONDS = 60;
     private final RedisClient redis;
     private final ObjectMapper json;
+    private final Function<TranscriptionJob, ?> view;
 
-    public JobEvents(RedisClient redis, ObjectMapper json) {
+    /** @param view renders a job as the API shows it; cached and published as JSON */
+    public JobEvents(RedisClient redis, ObjectMapper json, Function<TranscriptionJob, ?> view) {
         this.redis = redis;
         this.json = json;
+        this.view = view;
     }
+
+    /** Channels of all jobs, for one pattern subscription per process. */
+    public static final String CHANNEL_PATTERN = "scriptorium:jobs:*";
 
     public static String channel(UUID jobId) {
         return "scriptorium:jobs:" + jobId;
@@ -37,16 +46,11 @@ public final class JobEvents implements JobChangeListener {
     }
 
     @Override
-    public void changed(TranscriptionJob job) {
+    public void changed(TranscriptionJob job, JobStatus before) {
         try {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("id", job.id());
-            event.put("status", job.status().apiName());
-            event.put("stage", job.stage().map(stage -> stage.apiName()).orElse(null));
-            event.put("processed_seconds", job.processedSeconds());
-            event.put("updated_at", job.updatedAt().toString());
-            String message = json.writeValueAsString(event);
-            redis.set(statusKey(job.id()), message, SetParams.setParams().ex(STATUS_TTL_SECONDS));
+            String message = json.writeValueAsString(view.apply(job));
+            long ttl = job.status().isFinished() ? FINISHED_TTL_SECONDS : UNFINISHED_TTL_SECONDS;
+            redis.set(statusKey(job.id()), message, SetParams.setParams().ex(ttl));
             redis.publish(channel(job.id()), message);
         } catch (JsonProcessingException | RuntimeException e) {
             log.warn("Could not publish the change of job {} to Redis: {}", job.id(), e.getMessage());

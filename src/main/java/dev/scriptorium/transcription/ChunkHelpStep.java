@@ -1,6 +1,7 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.AudioChunk;
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.sandbox.Sandbox;
 import dev.scriptorium.sandbox.WorkerSlots;
@@ -33,8 +34,11 @@ public final class ChunkHelpStep {
     private final Path workDir;
     private final AtomicInteger helped = new AtomicInteger();
 
+    private final Metrics metrics;
+
     public ChunkHelpStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, ChunkCheckpoints checkpoints,
-                         ChunkClaims claims, Path workDir) {
+                         ChunkClaims claims, Path workDir, Metrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.store = store;
         this.slots = slots;
@@ -104,8 +108,11 @@ public final class ChunkHelpStep {
                     return jobs.find(jobId).map(j -> j.status() != JobStatus.PROCESSING).orElse(true);
                 }
             }, claims, jobId, chunk, holder);
+            long started = System.nanoTime();
             List<WhisperSegment> segments = sandbox.transcribe(audio, new AudioChunk(0, chunk.length()),
                     job.options(), watch);
+            metrics.chunkTranscribed(sandbox.model(), slots.settings().device(), seconds,
+                    (System.nanoTime() - started) / 1e9);
             checkpoints.save(jobId, chunk, segments);
             helped.incrementAndGet();
             log.info("Helped job {} with {} s of audio from {} s", jobId, Math.round(seconds),

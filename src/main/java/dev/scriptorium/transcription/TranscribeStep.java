@@ -3,6 +3,7 @@ package dev.scriptorium.transcription;
 import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaRejectedException;
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.sandbox.ChildCrashedException;
 import dev.scriptorium.sandbox.DeadlineExceededException;
 import dev.scriptorium.sandbox.JobWatch;
@@ -41,10 +42,12 @@ public final class TranscribeStep {
     private final ChunkClaims claims;
     private final TranscriptionQueue queue;
     private final PipelineSettings settings;
+    private final Metrics metrics;
 
     public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, Transcriber transcriber,
                           ChunkCheckpoints checkpoints, ChunkClaims claims, TranscriptionQueue queue,
-                          PipelineSettings settings) {
+                          PipelineSettings settings, Metrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.store = store;
         this.slots = slots;
@@ -91,8 +94,10 @@ public final class TranscribeStep {
         try (JobWorkspace workspace = JobWorkspace.create(settings.workDir(), jobId)) {
             List<TranscriptSegment> segments = process(job, attempt, workspace, sandbox, watch, chunking);
             jobs.advance(jobId, j -> j.startStage(JobStage.STORING, now()));
+            long storing = System.nanoTime();
             Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
             if (jobs.complete(jobId, transcript)) {
+                metrics.stageTook(JobStage.STORING, Duration.ofNanos(System.nanoTime() - storing));
                 record(jobId, attempt, started, "completed", null, chunking.toString());
                 log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
@@ -129,6 +134,7 @@ public final class TranscribeStep {
     private List<TranscriptSegment> process(TranscriptionJob job, int attempt, JobWorkspace workspace,
                                             Sandbox sandbox, Watch watch, StringBuilder chunking) throws Exception {
         UUID jobId = job.id();
+        long preparing = System.nanoTime();
         Path media = workspace.file("media");
         try {
             store.download(job.mediaKey().orElseThrow(), media);
@@ -138,32 +144,43 @@ public final class TranscribeStep {
         }
         Path pcm = workspace.file("audio.f32");
         sandbox.prepare(media, pcm, job.filename(), settings.maxDurationSeconds(), watch, info -> {
-            jobs.advance(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds()));
+            jobs.advance(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds(), now()));
             watch.extend(info.durationSeconds(), sandbox.secondsPerAudioSecond());
         });
         double seconds = java.nio.file.Files.size(pcm) / (double) Float.BYTES / MediaFile.SAMPLE_RATE;
         jobs.advance(jobId, j -> {
             if (j.mediaDurationSeconds().orElse(0.0) <= 0) {
-                j.probed(j.mediaContainer().orElse("unknown"), j.mediaAudioCodec().orElse("unknown"), seconds);
+                j.probed(j.mediaContainer().orElse("unknown"), j.mediaAudioCodec().orElse("unknown"), seconds,
+                        now());
             }
             j.startStage(JobStage.TRANSCRIBING, now());
         });
         watch.extend(seconds, sandbox.secondsPerAudioSecond());
         long transcribingSince = System.nanoTime();
+        metrics.stageTook(JobStage.EXTRACTING_AUDIO, Duration.ofNanos(transcribingSince - preparing));
         List<AudioChunk> chunks = transcriber.plan(pcm);
         try (SharedChunks shared = new SharedChunks(store, queue, checkpoints, jobId, attempt, workspace.directory())) {
             if (chunks.size() > 1 && queue.hasOtherSlots()) {
                 shared.offer(pcm, chunks);
             }
             ChunkRun run = new ChunkRun(jobId, chunks, checkpoints, claims, watch,
-                    (chunk, leased) -> sandbox.transcribe(pcm, chunk, job.options(), leased),
+                    (chunk, leased) -> {
+                        long chunkStarted = System.nanoTime();
+                        List<WhisperSegment> segments = sandbox.transcribe(pcm, chunk, job.options(), leased);
+                        metrics.chunkTranscribed(sandbox.model(), slots.settings().device(),
+                                chunk.endSeconds() - chunk.startSeconds(),
+                                (System.nanoTime() - chunkStarted) / 1e9);
+                        return segments;
+                    },
                     done -> {
                         double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
                         Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
                         jobs.advance(jobId, j -> j.progressed(done, eta, now()));
                     });
             try {
-                return transcriber.stitch(chunks, run.run());
+                List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run());
+                metrics.stageTook(JobStage.TRANSCRIBING, Duration.ofNanos(System.nanoTime() - transcribingSince));
+                return stitched;
             } finally {
                 chunking.append(run.describe());
             }
@@ -174,7 +191,7 @@ public final class TranscribeStep {
             throws ChildCrashedException {
         record(jobId, attempt, started, "failed", FailureCode.WORKER_CRASHED,
                 e.getMessage() + " Last output: " + String.join(" | ", sandbox.recentLog()));
-        TranscriptionJob job = jobs.update(jobId, TranscriptionJob::crashed).orElseThrow();
+        TranscriptionJob job = jobs.update(jobId, j -> j.crashed(now())).orElseThrow();
         int retries = slots.settings().crashRetries();
         if (job.crashes() <= retries && !job.status().isFinished()) {
             requeue(jobId, "The worker crashed while processing this file (worker_crashed); it will be tried "

@@ -119,7 +119,8 @@ public class TranscriptionJob {
         failureReason = reason;
     }
 
-    public void probed(String container, String audioCodec, double durationSeconds) {
+    public void probed(String container, String audioCodec, double durationSeconds, Instant now) {
+        updatedAt = now;
         mediaContainer = container;
         mediaAudioCodec = audioCodec;
         mediaDurationSeconds = durationSeconds;
@@ -132,8 +133,9 @@ public class TranscriptionJob {
     }
 
     /** The worker died on this file; counts towards CRASH_RETRIES. */
-    public void crashed() {
+    public void crashed(Instant now) {
         crashes++;
+        updatedAt = now;
     }
 
     /** Failed for good on a file that crashes workers: no automatic retry may pick it up again. */
@@ -215,4 +217,6 @@ public class TranscriptionJob {
     public Optional<Instant> startedAt() { return Optional.ofNullable(startedAt); }
     public Optional<Instant> completedAt() { return Optional.ofNullable(completedAt); }
     public Instant updatedAt() { return updatedAt; }
+    /** Grows by one with every committed change (optimistic-lock version). */
+    public long version() { return version; }
 }

@@ -30,7 +30,7 @@ public final class TranscriptionJobs {
 
     public void create(TranscriptionJob job) {
         sessions.inTransaction(session -> session.persist(job));
-        listener.changed(job);
+        listener.changed(job, null);
     }
 
     public Optional<TranscriptionJob> find(UUID id) {
@@ -43,15 +43,17 @@ public final class TranscriptionJobs {
      * @return the job as committed, or empty if it does not exist
      */
     public Optional<TranscriptionJob> update(UUID id, Consumer<TranscriptionJob> change) {
+        JobStatus[] before = new JobStatus[1];
         TranscriptionJob changed = sessions.fromTransaction(session -> {
             TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (job != null) {
+                before[0] = job.status();
                 change.accept(job);
             }
             return job;
         });
         if (changed != null) {
-            listener.changed(changed);
+            listener.changed(changed, before[0]);
         }
         return Optional.ofNullable(changed);
     }
@@ -80,7 +82,7 @@ public final class TranscriptionJobs {
         if (completed == null) {
             return false;
         }
-        listener.changed(completed);
+        listener.changed(completed, JobStatus.PROCESSING);
         return true;
     }
 
@@ -136,5 +138,32 @@ public final class TranscriptionJobs {
                 .setParameter("id", afterId)
                 .setMaxResults(limit)
                 .getResultList());
+    }
+
+    /**
+     * A page of jobs, newest first, optionally of one status and with a file name containing {@code search}
+     * (case-insensitive).
+     *
+     * @param before the (created_at, id) of the last job of the previous page, or empty for the first page
+     */
+    public List<TranscriptionJob> page(Optional<JobStatus> status, Optional<String> search,
+                                       Optional<PageMark> before, int limit) {
+        StringBuilder query = new StringBuilder("from TranscriptionJob where 1 = 1");
+        status.ifPresent(ignored -> query.append(" and status = :status"));
+        search.ifPresent(ignored -> query.append(" and lower(filename) like :search escape '\\'"));
+        before.ifPresent(ignored -> query.append(" and (createdAt < :created or (createdAt = :created and id < :id))"));
+        query.append(" order by createdAt desc, id desc");
+        return sessions.fromStatelessTransaction(session -> {
+            var select = session.createSelectionQuery(query.toString(), TranscriptionJob.class);
+            status.ifPresent(value -> select.setParameter("status", value));
+            search.ifPresent(value -> select.setParameter("search", "%" + value.toLowerCase(java.util.Locale.ROOT)
+                    .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
+            before.ifPresent(mark -> select.setParameter("created", mark.createdAt()).setParameter("id", mark.id()));
+            return select.setMaxResults(limit).getResultList();
+        });
+    }
+
+    /** Where a page of {@link #page} ended. */
+    public record PageMark(Instant createdAt, UUID id) {
     }
 }

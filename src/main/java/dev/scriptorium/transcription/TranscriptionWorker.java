@@ -1,6 +1,7 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.QuietChunker;
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.sandbox.ChildCrashedException;
 import dev.scriptorium.sandbox.SandboxSettings;
@@ -37,6 +38,7 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final SandboxSettings sandbox;
     private final ChunkCheckpoints checkpoints;
     private final ChunkClaims claims;
+    private final Metrics metrics;
     private final ScheduledExecutorService watcher;
     private volatile ModelStatus status;
     private FileTime rejectedVersion;
@@ -45,7 +47,9 @@ public final class TranscriptionWorker implements AutoCloseable {
 
     public TranscriptionWorker(JobQueue queue, TranscriptionQueue transcriptionQueue, TranscriptionJobs jobs,
                                ChunkCheckpoints checkpoints, ChunkClaims claims, ObjectStore store,
-                               PipelineSettings pipeline, WhisperSettings whisper, SandboxSettings sandbox) {
+                               PipelineSettings pipeline, WhisperSettings whisper, SandboxSettings sandbox,
+                               Metrics metrics) {
+        this.metrics = metrics;
         this.checkpoints = checkpoints;
         this.claims = claims;
         this.queue = queue;
@@ -116,8 +120,9 @@ public final class TranscriptionWorker implements AutoCloseable {
             }
             Transcriber transcriber = new Transcriber(new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
             TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, checkpoints, claims,
-                    transcriptionQueue, pipeline);
-            ChunkHelpStep help = new ChunkHelpStep(jobs, store, started, checkpoints, claims, pipeline.workDir());
+                    transcriptionQueue, pipeline, metrics);
+            ChunkHelpStep help = new ChunkHelpStep(jobs, store, started, checkpoints, claims, pipeline.workDir(),
+                    metrics);
             // One queue thread per slot, and each job holds one slot: a job never waits for a slot.
             queue.startServer(started.size(), Duration.ofSeconds(pipeline.pollSeconds()),
                     Map.of(TranscribeStep.class, step, ChunkHelpStep.class, help));

@@ -9,9 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** The JSON shape of a job in the API. Names are snake_case through the mapper's naming strategy. */
-record JobView(
+/**
+ * The JSON shape of a job in the API, also what the status cache holds and the status bus carries. Names are
+ * snake_case through the mapper's naming strategy. {@code version} grows with every committed change of the job.
+ */
+public record JobView(
         UUID id,
+        long version,
         String status,
         String stage,
         Progress progress,
@@ -27,16 +31,19 @@ record JobView(
         Instant createdAt,
         Instant startedAt,
         Instant completedAt,
+        Instant updatedAt,
         Map<String, Object> links) {
 
-    record Progress(double percent, double processedSeconds, Double durationSeconds, Double etaSeconds) {
+    public record Progress(double percent, double processedSeconds, Double durationSeconds, Double etaSeconds) {
     }
 
-    record Media(String container, String audioCodec, Double durationSeconds, Long sizeBytes) {
+    /** {@code stored}: the media is in object storage (false before ingest and after retention deleted it). */
+    public record Media(String container, String audioCodec, Double durationSeconds, Long sizeBytes,
+                        boolean stored) {
     }
 
     /** When set, the job goes this long after it ends; a legal hold keeps it; media may have gone before the job. */
-    record Retention(Long deleteAfterSeconds, boolean legalHold, Instant mediaDeletedAt) {
+    public record Retention(Long deleteAfterSeconds, boolean legalHold, Instant mediaDeletedAt) {
     }
 
     /** What {@code POST /api/v1/jobs} answers. */
@@ -44,25 +51,36 @@ record JobView(
     }
 
     /** @param waitingReason why a queued job is not moving, if there is a reason beyond the queue ahead of it */
-    static JobView of(TranscriptionJob job, java.util.Optional<String> waitingReason) {
+    public static JobView of(TranscriptionJob job, java.util.Optional<String> waitingReason) {
         Double duration = job.mediaDurationSeconds().orElse(null);
         double percent = duration == null || duration <= 0 ? 0
                 : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
         if (job.status() == JobStatus.COMPLETED) {
             percent = 100;
         }
-        return new JobView(job.id(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),
+        return new JobView(job.id(), job.version(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),
                 new Progress(percent, job.processedSeconds(), duration, job.etaSeconds().orElse(null)),
                 job.filename(),
                 new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
-                        job.mediaSizeBytes().orElse(null)),
+                        job.mediaSizeBytes().orElse(null), job.mediaKey().isPresent()),
                 job.language().orElse("auto"), job.task().apiName(),
                 job.failureCode().orElse(null), job.failureReason().orElse(null), waitingReason.orElse(null),
                 job.attempts(),
                 new Retention(job.deleteAfterSeconds().orElse(null), job.legalHold(),
                         job.mediaDeletedAt().orElse(null)),
-                job.createdAt(), job.startedAt().orElse(null), job.completedAt().orElse(null),
+                job.createdAt(), job.startedAt().orElse(null), job.completedAt().orElse(null), job.updatedAt(),
                 links(job.id()));
+    }
+
+    /** The same view with the waiting reason of the moment, which is never cached. */
+    JobView withWaitingReason(java.util.Optional<String> reason) {
+        return new JobView(id, version, status, stage, progress, filename, media, language, task, failureCode,
+                failureReason, reason.orElse(null), attempts, retention, createdAt, startedAt, completedAt, updatedAt,
+                links);
+    }
+
+    boolean finished() {
+        return status.equals("completed") || status.equals("failed") || status.equals("canceled");
     }
 
     static Accepted accepted(TranscriptionJob job) {

@@ -11,6 +11,8 @@ import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.util.List;
@@ -22,25 +24,32 @@ import java.util.UUID;
 final class JobsApi {
     private final Uploads uploads;
     private final TranscriptionJobs jobs;
+    private static final int MAX_WAIT_SECONDS = 60;
     private final JobDeletion deletion;
-    private final WaitingReasons waiting;
+    private final JobStatusReader status;
+    private final JobChangeFeed changes;
+    private final ObjectMapper json;
     private final long maxUploadBytes;
 
-    JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, WaitingReasons waiting,
-            long maxUploadBytes) {
+    JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
+            JobChangeFeed changes, ObjectMapper json, long maxUploadBytes) {
         this.uploads = uploads;
         this.jobs = jobs;
         this.deletion = deletion;
-        this.waiting = waiting;
+        this.status = status;
+        this.changes = changes;
+        this.json = json;
         this.maxUploadBytes = maxUploadBytes;
     }
 
     void register(RoutesConfig routes) {
         routes.post("/api/v1/jobs", this::submit);
+        routes.get("/api/v1/jobs", this::list);
         routes.get("/api/v1/jobs/{id}", this::show);
         routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
         routes.delete("/api/v1/jobs/{id}", this::delete);
+        routes.sse("/api/v1/jobs/{id}/events", this::events);
     }
 
     private void submit(Context ctx) throws IOException {
@@ -99,16 +108,176 @@ final class JobsApi {
                 + "deleted.");
     }
 
-    private void show(Context ctx) {
-        TranscriptionJob job = job(ctx);
-        ctx.json(JobView.of(job, waiting.of(job)));
+    private static final int MAX_PAGE = 100;
+
+    /**
+     * Jobs, newest first: {@code status} filters, {@code q} searches file names, {@code limit} (1 to 100, default
+     * 20) sizes the page, and {@code cursor} (from the previous page's {@code next_cursor}) continues.
+     */
+    private void list(Context ctx) {
+        Optional<JobStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(raw -> !raw.isBlank())
+                .map(raw -> java.util.Arrays.stream(JobStatus.values())
+                        .filter(candidate -> candidate.apiName().equals(raw.strip().toLowerCase(Locale.ROOT)))
+                        .findFirst()
+                        .orElseThrow(() -> ApiError.badRequest("invalid_status", "status must be one of queued,"
+                                + " processing, completed, failed or canceled.")));
+        Optional<String> search = Optional.ofNullable(ctx.queryParam("q")).map(String::strip)
+                .filter(raw -> !raw.isEmpty());
+        if (search.isPresent() && search.get().length() > 255) {
+            throw ApiError.badRequest("invalid_query", "q is at most 255 characters: part of a file name.");
+        }
+        int limit = pageSize(ctx.queryParam("limit"));
+        Optional<TranscriptionJobs.PageMark> cursor = Optional.ofNullable(ctx.queryParam("cursor"))
+                .filter(raw -> !raw.isBlank()).map(JobsApi::decodeCursor);
+        List<TranscriptionJob> page = jobs.page(status, search, cursor, limit + 1);
+        boolean more = page.size() > limit;
+        List<TranscriptionJob> shown = more ? page.subList(0, limit) : page;
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("jobs", shown.stream().map(this.status::view).toList());
+        answer.put("next_cursor", more ? encodeCursor(shown.get(shown.size() - 1)) : null);
+        ctx.json(answer);
+    }
+
+    private static int pageSize(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 20;
+        }
+        try {
+            int limit = Integer.parseInt(raw.strip());
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw ApiError.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_PAGE + ".");
+    }
+
+    /** Opaque to clients: the last job's creation time and id. */
+    private static String encodeCursor(TranscriptionJob last) {
+        String mark = last.createdAt().toString() + "|" + last.id();
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mark.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static TranscriptionJobs.PageMark decodeCursor(String raw) {
+        try {
+            String mark = new String(java.util.Base64.getUrlDecoder().decode(raw.strip()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int bar = mark.indexOf('|');
+            return new TranscriptionJobs.PageMark(java.time.Instant.parse(mark.substring(0, bar)),
+                    UUID.fromString(mark.substring(bar + 1)));
+        } catch (RuntimeException e) {
+            throw ApiError.badRequest("invalid_cursor", "cursor must be the next_cursor of a previous page, as it"
+                    + " was given.");
+        }
+    }
+
+    /**
+     * The job's status, with an ETag. {@code If-None-Match} with the current ETag answers 304. {@code wait=N}
+     * (seconds, at most 60) holds the answer until the job changes from the ETag sent (or, without one, from its
+     * state when the request came), or N seconds pass.
+     */
+    private void show(Context ctx) throws InterruptedException {
+        UUID id = parseId(ctx.pathParam("id"));
+        int waitSeconds = waitSeconds(ctx.queryParam("wait"));
+        JobView view = current(id);
+        String sent = ctx.header("If-None-Match");
+        String baseline = sent != null ? sent : etag(view);
+        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        while (etag(view).equals(baseline) && !view.finished() && System.nanoTime() < deadline) {
+            changes.awaitChange(id, (deadline - System.nanoTime()) / 1_000_000);
+            view = current(id);
+        }
+        String etag = etag(view);
+        ctx.header("ETag", etag).header("Cache-Control", "no-cache");
+        if (etag.equals(sent)) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
+            return;
+        }
+        ctx.json(view);
+    }
+
+    /**
+     * Server-Sent Events: the job's status now, then every change in order, as {@code status} events whose id is
+     * the job's version, until the job is finished or the client goes. Any web node serves it: each change arrives
+     * as a message over Redis; while Redis is away, a look at the database every second stands in (and may then
+     * skip a step). Javalin answers only requests that accept {@code text/event-stream}, as EventSource does.
+     */
+    private void events(SseClient client) {
+        UUID id;
+        try {
+            id = parseId(client.ctx().pathParam("id"));
+        } catch (ApiError e) {
+            client.sendEvent("error", e.getMessage());
+            return;
+        }
+        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        // Listening before the first look: no change can fall between the two.
+        try (AutoCloseable listening = changes.listen(id, messages::add)) {
+            Optional<JobView> first = status.read(id);
+            if (first.isEmpty()) {
+                client.sendEvent("error", "No job with id " + id + ".");
+                return;
+            }
+            JobView sent = send(client, first.get());
+            while (!client.terminated() && !sent.finished()) {
+                String message = messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                Optional<JobView> next = message != null ? status.parse(message) : status.read(id);
+                if (message == null && next.isEmpty()) {
+                    client.sendEvent("error", "The job was deleted.");
+                    return;
+                }
+                if (next.isPresent() && next.get().version() > sent.version()) {
+                    sent = send(client, next.get());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JobView send(SseClient client, JobView view) throws com.fasterxml.jackson.core.JsonProcessingException {
+        client.sendEvent("status", json.writeValueAsString(view), String.valueOf(view.version()));
+        return view;
+    }
+
+    private JobView current(UUID id) {
+        return status.read(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+    }
+
+    /** Changes with every committed change of the job, and with the reason a queued job waits. */
+    static String etag(JobView view) {
+        String waiting = view.waitingReason() == null ? "" : "-" + Integer.toHexString(view.waitingReason().hashCode());
+        return "\"" + view.id() + "-" + view.version() + waiting + "\"";
+    }
+
+    private static int waitSeconds(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        try {
+            int seconds = Integer.parseInt(raw.strip());
+            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw ApiError.badRequest("invalid_wait", "wait must be a whole number of seconds from 0 to "
+                + MAX_WAIT_SECONDS + ".");
     }
 
     /** Purges the job's media, transcript and record now. */
     private void delete(Context ctx) throws java.sql.SQLException {
         UUID id = parseId(ctx.pathParam("id"));
         switch (deletion.delete(id)) {
-            case DELETED -> ctx.status(HttpStatus.NO_CONTENT);
+            case DELETED -> {
+                status.evict(id);
+                ctx.status(HttpStatus.NO_CONTENT);
+            }
             case NOT_FOUND -> throw ApiError.notFound("No job with id " + id + ".");
             case RUNNING -> throw new ApiError(409, "job_running", "The job is still queued or processing. Cancel it"
                     + " first (POST /api/v1/jobs/" + id + "/cancel), then delete it.");

@@ -1,24 +1,28 @@
 package dev.scriptorium.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.metrics.Metrics;
 import io.javalin.Javalin;
+import io.prometheus.client.exporter.common.TextFormat;
 import io.javalin.json.JavalinJackson;
 import java.util.Map;
 
 /**
  * The internal HTTP port of roles without the public server (worker, scheduler): health and readiness for
- * orchestrators. Thread-safe; close it once, from the composition root.
+ * orchestrators, and Prometheus metrics. Thread-safe; close it once, from the composition root.
  */
 public final class ManagementServer implements AutoCloseable {
     private final Javalin javalin;
 
-    public ManagementServer(String host, int port, ObjectMapper json, Map<String, ReadinessCheck> readiness) {
+    public ManagementServer(String host, int port, ObjectMapper json, Map<String, ReadinessCheck> readiness,
+                            Metrics metrics) {
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
             config.jsonMapper(new JavalinJackson(json, false));
             Health.register(config.routes, readiness);
+            config.routes.get("/metrics", ctx -> ctx.contentType(TextFormat.CONTENT_TYPE_004).result(metrics.scrape()));
         });
     }
 

@@ -30,11 +30,19 @@ final class WaitingReasons {
     }
 
     Optional<String> of(TranscriptionJob job) {
-        if (job.status() != JobStatus.QUEUED) {
+        return of(job.status() == JobStatus.QUEUED, job.mediaKey().isPresent());
+    }
+
+    Optional<String> of(JobView job) {
+        return of(job.status().equals(JobStatus.QUEUED.apiName()), job.media().stored());
+    }
+
+    private Optional<String> of(boolean queued, boolean stored) {
+        if (!queued) {
             return Optional.empty();
         }
         refresh();
-        if (job.mediaKey().isEmpty()) {
+        if (!stored) {
             return ingest > 0 ? Optional.empty() : Optional.of("No scheduler is running to store the upload; the job"
                     + " moves on once the operator starts one.");
         }

@@ -5,7 +5,10 @@ import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.whisper.ModelStatus;
+import dev.scriptorium.metrics.Metrics;
 import io.javalin.Javalin;
+import redis.clients.jedis.RedisClient;
+import io.prometheus.client.exporter.common.TextFormat;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private final Javalin javalin;
+    private final JobChangeFeed changes;
 
     /**
      * @param ingestWorkers        worker threads of every running ingest server, in any process
@@ -37,12 +41,15 @@ public final class WebServer implements AutoCloseable {
      * @param localWorker          the model status of this process's own worker, if it runs one
      */
     public WebServer(HttpSettings settings, Path uploadTempDir, ObjectMapper json, Uploads uploads,
-                     TranscriptionJobs jobs, JobDeletion deletion, Supplier<ModelStatus> model,
+                     TranscriptionJobs jobs, JobDeletion deletion, RedisClient redis, Supplier<ModelStatus> model,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
-                     java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness) {
+                     java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness,
+                     Metrics metrics) {
         String page = resource("/web/index.html");
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
-        JobsApi api = new JobsApi(uploads, jobs, deletion, waiting, settings.maxUploadBytes());
+        this.changes = new JobChangeFeed(redis);
+        JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
+        JobsApi api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
         AdminApi admin = new AdminApi(jobs, settings.adminToken(), waiting);
         try {
             Files.createDirectories(uploadTempDir);
@@ -55,6 +62,10 @@ public final class WebServer implements AutoCloseable {
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get())));
+            // Operators' scrape target; NetworkPolicies keep it off the public ingress (see k8s/).
+            config.routes.get("/metrics", ctx -> ctx.contentType(TextFormat.CONTENT_TYPE_004).result(metrics.scrape()));
+            config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
+                    ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -86,6 +97,16 @@ public final class WebServer implements AutoCloseable {
         config.jetty.multipartConfig.maxInMemoryFileSize(64, SizeUnit.KB);
     }
 
+    /** The matched route's pattern ("/api/v1/jobs/{id}"), never the raw path: ids would explode the labels. */
+    private static String route(Context ctx) {
+        try {
+            var endpoint = ctx.endpoints().lastHttpEndpoint();
+            return endpoint != null ? endpoint.path : "unmatched";
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
     private static void error(Context ctx, int status, String code, String message) {
         ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message)));
     }
@@ -113,5 +134,6 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         javalin.stop();
+        changes.close();
     }
 }

@@ -14,6 +14,7 @@ import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.sandbox.SandboxSettings;
 import dev.scriptorium.sandbox.TimeLimits;
 import dev.scriptorium.sandbox.WorkerSlots;
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.testing.TestDatabase;
@@ -81,15 +82,15 @@ class StepsRunTwiceTest {
         store.ensureBucket();
         ingestJobs = new JobQueue("ingest", database.dataSource());
         transcribeJobs = new JobQueue("transcribe", database.dataSource());
-        jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(), job -> { });
+        jobs = new TranscriptionJobs(database.sessions(), Clock.systemUTC(), (job, before) -> { });
         UploadStaging staging = new UploadStaging(dir.resolve("staging"));
-        uploads = new Uploads(staging, jobs, new IngestQueue(ingestJobs));
-        ingest = new IngestStep(jobs, staging, store, new TranscriptionQueue(transcribeJobs));
+        uploads = new Uploads(staging, jobs, new IngestQueue(ingestJobs), new Metrics());
+        ingest = new IngestStep(jobs, staging, store, new TranscriptionQueue(transcribeJobs), new Metrics());
         slots = new WorkerSlots(SANDBOX, new WhisperSettings(TestModels.syntheticTiny(), 2, 300, false, false, 5));
         checkpoints = new ChunkCheckpoints(database.sessions(), Json.create());
         claims = new ChunkClaims(database.sessions());
         transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)), checkpoints,
-                claims, new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 3));
+                claims, new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 3), new Metrics());
         media = new TestMedia(dir.resolve("media"));
     }
 
@@ -164,7 +165,7 @@ class StepsRunTwiceTest {
         try (ObjectStore down = new ObjectStore(unreachable)) {
             TranscribeStep withStoreDown = new TranscribeStep(jobs, down, slots,
                     new Transcriber(new QuietChunker(300, 10)), checkpoints, claims,
-                    new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 2));
+                    new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 2), new Metrics());
             assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
             TranscriptionJob requeued = jobs.find(id).orElseThrow();
             assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);

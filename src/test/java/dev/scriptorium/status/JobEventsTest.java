@@ -29,6 +29,13 @@ class JobEventsTest {
                 new JobOptions(Optional.empty(), JobOptions.Task.TRANSCRIBE), 1, Instant.now());
     }
 
+    private static java.util.Map<String, Object> view(TranscriptionJob job) {
+        java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("status", job.status().apiName());
+        view.put("stage", job.stage().map(JobStage::apiName).orElse(null));
+        return view;
+    }
+
     @Test
     void aChangeIsPublishedOnTheJobsChannelAndCachedUnderItsKey() throws Exception {
         TranscriptionJob job = job();
@@ -51,7 +58,7 @@ class JobEventsTest {
             thread.start();
             assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
 
-            new JobEvents(publisher, json).changed(job);
+            new JobEvents(publisher, json, JobEventsTest::view).changed(job, null);
 
             JsonNode event = json.readTree(received.poll(5, TimeUnit.SECONDS));
             assertThat(event.get("status").asText()).isEqualTo("processing");
@@ -67,7 +74,7 @@ class JobEventsTest {
     @Test
     void anUnreachableRedisIsLoggedNotThrown() {
         try (RedisClient unreachable = RedisClient.create("redis://127.0.0.1:1")) {
-            new JobEvents(unreachable, json).changed(job());
+            new JobEvents(unreachable, json, JobEventsTest::view).changed(job(), null);
         }
     }
 }

@@ -1,0 +1,78 @@
+package dev.scriptorium.metrics;
+
+import io.prometheus.client.Collector;
+import io.prometheus.client.GaugeMetricFamily;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges read from PostgreSQL at scrape time: jobs by status, and each queue's depth and oldest waiting entry. One
+ * role exports them (the scheduler, or serve), so that a cluster reports them once. A failed query leaves the
+ * gauges out of that scrape rather than failing it.
+ */
+public final class DatabaseGauges extends Collector {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseGauges.class);
+    private static final List<String> STATUSES = List.of("QUEUED", "PROCESSING", "COMPLETED", "FAILED", "CANCELED");
+    private final DataSource dataSource;
+    private final List<String> queues;
+
+    public DatabaseGauges(DataSource dataSource, List<String> queues) {
+        this.dataSource = dataSource;
+        this.queues = List.copyOf(queues);
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+        List<MetricFamilySamples> families = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            GaugeMetricFamily jobs = new GaugeMetricFamily("scriptorium_jobs", "Jobs by status.", List.of("status"));
+            long[] counts = new long[STATUSES.size()];
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select status, count(*) from transcription_job group by status");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int index = STATUSES.indexOf(rows.getString(1));
+                    if (index >= 0) {
+                        counts[index] = rows.getLong(2);
+                    }
+                }
+            }
+            for (int i = 0; i < STATUSES.size(); i++) {
+                jobs.addMetric(List.of(STATUSES.get(i).toLowerCase(Locale.ROOT)), counts[i]);
+            }
+            families.add(jobs);
+            GaugeMetricFamily depth = new GaugeMetricFamily("scriptorium_queue_depth",
+                    "Entries waiting in each queue (JobRunr state ENQUEUED).", List.of("queue"));
+            GaugeMetricFamily oldest = new GaugeMetricFamily("scriptorium_queue_oldest_seconds",
+                    "Age of the oldest entry waiting in each queue; 0 when none waits.", List.of("queue"));
+            for (String queue : queues) {
+                // JobRunr writes its timestamps through JDBC in this JVM's zone and reads them back the same way.
+                try (PreparedStatement select = connection.prepareStatement("select count(*), min(updatedAt) from "
+                        + queue + "_jobrunr_jobs where state = 'ENQUEUED'");
+                     ResultSet row = select.executeQuery()) {
+                    row.next();
+                    depth.addMetric(List.of(queue), row.getLong(1));
+                    Timestamp since = row.getTimestamp(2);
+                    oldest.addMetric(List.of(queue), since == null ? 0
+                            : Math.max(0, Duration.between(since.toInstant(), Instant.now()).toMillis() / 1000.0));
+                }
+            }
+            families.add(depth);
+            families.add(oldest);
+        } catch (SQLException e) {
+            log.warn("Could not read job and queue gauges: {}", e.getMessage());
+        }
+        return families;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.scriptorium.web;
+
+import dev.scriptorium.status.JobEvents;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Wakes this web node's long polls and event streams the moment any node publishes a job change: one pattern
+ * subscription to every job's channel, on one thread, re-established whenever Redis comes back. Waiters also wake
+ * on their own at least once a second and look again, so that without Redis everything still works, a little
+ * later. Thread-safe; close it once, from the composition root.
+ */
+final class JobChangeFeed implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobChangeFeed.class);
+    private static final long FALLBACK_MILLIS = 1000;
+    private final ConcurrentHashMap<UUID, Waiters> monitors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, java.util.List<java.util.function.Consumer<String>>> listeners =
+            new ConcurrentHashMap<>();
+    private final RedisClient redis;
+    private final Thread subscriber;
+    private volatile JedisPubSub subscription;
+    private volatile boolean closed;
+
+    JobChangeFeed(RedisClient redis) {
+        this.redis = redis;
+        this.subscriber = new Thread(this::subscribe, "job-change-feed");
+        this.subscriber.setDaemon(true);
+        this.subscriber.start();
+    }
+
+    /** Waits until the job's channel carries a message, or at most the fallback interval or {@code millis}. */
+    void awaitChange(UUID id, long millis) throws InterruptedException {
+        Waiters waiters = monitors.compute(id, (key, current) -> {
+            Waiters counted = current != null ? current : new Waiters();
+            counted.count++;
+            return counted;
+        });
+        try {
+            synchronized (waiters) {
+                waiters.wait(Math.max(1, Math.min(millis, FALLBACK_MILLIS)));
+            }
+        } finally {
+            // The last waiter of a job takes its entry along, so the map holds only jobs someone waits for.
+            monitors.compute(id, (key, current) -> current == null || --current.count == 0 ? null : current);
+        }
+    }
+
+    /**
+     * Hands every message published for the job to {@code listener}, in order, until the returned registration is
+     * closed. Messages only come while Redis is reachable.
+     */
+    AutoCloseable listen(UUID id, java.util.function.Consumer<String> listener) {
+        listeners.computeIfAbsent(id, key -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.computeIfPresent(id, (key, current) -> {
+            current.remove(listener);
+            return current.isEmpty() ? null : current;
+        });
+    }
+
+    /** Whether the subscription is up now, so that messages will arrive. */
+    boolean connected() {
+        JedisPubSub current = subscription;
+        return current != null && current.isSubscribed();
+    }
+
+    /** Everyone waiting for one job's change; guarded by the map's per-key atomicity. */
+    private static final class Waiters {
+        private int count;
+    }
+
+    private void subscribe() {
+        while (!closed) {
+            JedisPubSub pubSub = new JedisPubSub() {
+                @Override
+                public void onPMessage(String pattern, String channel, String message) {
+                    deliver(channel, message);
+                }
+            };
+            subscription = pubSub;
+            try {
+                redis.psubscribe(pubSub, JobEvents.CHANNEL_PATTERN);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.debug("Job change feed lost Redis ({}); waiters fall back to polling", e.toString());
+                }
+            }
+            if (!closed) {
+                try {
+                    TimeUnit.SECONDS.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void deliver(String channel, String message) {
+        try {
+            UUID id = UUID.fromString(channel.substring(channel.lastIndexOf(':') + 1));
+            for (java.util.function.Consumer<String> listener : listeners.getOrDefault(id, java.util.List.of())) {
+                listener.accept(message);
+            }
+            Waiters monitor = monitors.get(id);
+            if (monitor != null) {
+                synchronized (monitor) {
+                    monitor.notifyAll();
+                }
+            }
+        } catch (IllegalArgumentException ignored) {
+            // Not a job channel.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        JedisPubSub current = subscription;
+        if (current != null && current.isSubscribed()) {
+            try {
+                current.punsubscribe();
+            } catch (RuntimeException ignored) {
+                // Redis is gone anyway.
+            }
+        }
+        subscriber.interrupt();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.scriptorium.web;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.transcription.TranscriptionJobs;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A job's status as the API shows it: from the Redis status cache when it is there, from PostgreSQL otherwise (then
+ * put in the cache, unless a newer entry got there first). Redis down or flushed costs speed, never correctness.
+ * Thread-safe.
+ */
+final class JobStatusReader {
+    private static final Logger log = LoggerFactory.getLogger(JobStatusReader.class);
+    private final RedisClient redis;
+    private final ObjectMapper json;
+    private final ObjectReader reader;
+    private final TranscriptionJobs jobs;
+    private final WaitingReasons waiting;
+
+    JobStatusReader(RedisClient redis, ObjectMapper json, TranscriptionJobs jobs, WaitingReasons waiting) {
+        this.redis = redis;
+        this.json = json;
+        // Nodes of different versions share the cache: a field this one does not know is skipped.
+        this.reader = json.readerFor(JobView.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.jobs = jobs;
+        this.waiting = waiting;
+    }
+
+    Optional<JobView> read(UUID id) {
+        JobView view = cached(id).orElse(null);
+        if (view == null) {
+            view = jobs.find(id).map(job -> JobView.of(job, Optional.empty())).orElse(null);
+            if (view == null) {
+                return Optional.empty();
+            }
+            fill(view);
+        }
+        return Optional.of(view.withWaitingReason(waiting.of(view)));
+    }
+
+    /** A view as published on the status bus, with the waiting reason of the moment. */
+    Optional<JobView> parse(String message) {
+        try {
+            JobView view = reader.readValue(message);
+            return Optional.of(view.withWaitingReason(waiting.of(view)));
+        } catch (Exception e) {
+            log.debug("Unreadable status message: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** A job just read from PostgreSQL, as the API shows it. */
+    JobView view(dev.scriptorium.transcription.TranscriptionJob job) {
+        JobView view = JobView.of(job, Optional.empty());
+        return view.withWaitingReason(waiting.of(view));
+    }
+
+    /** Straight from PostgreSQL, bypassing the cache. */
+    Optional<JobView> readFromDatabase(UUID id) {
+        return jobs.find(id).map(job -> {
+            JobView view = JobView.of(job, Optional.empty());
+            return view.withWaitingReason(waiting.of(view));
+        });
+    }
+
+    /** Drops the cached entry, e.g. once the job is deleted. */
+    void evict(UUID id) {
+        try {
+            redis.del(JobEvents.statusKey(id));
+        } catch (RuntimeException e) {
+            log.debug("Could not evict job {} from the status cache: {}", id, e.toString());
+        }
+    }
+
+    private Optional<JobView> cached(UUID id) {
+        try {
+            String entry = redis.get(JobEvents.statusKey(id));
+            return entry == null ? Optional.empty() : Optional.of(reader.readValue(entry));
+        } catch (Exception e) {
+            log.debug("Status cache unavailable for job {}: {}", id, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Only if absent: a worker's write of a newer state must never be replaced by this older read. */
+    private void fill(JobView view) {
+        try {
+            long ttl = view.finished() ? JobEvents.FINISHED_TTL_SECONDS : JobEvents.UNFINISHED_TTL_SECONDS;
+            redis.set(JobEvents.statusKey(view.id()), json.writeValueAsString(view), SetParams.setParams().nx().ex(ttl));
+        } catch (Exception e) {
+            log.debug("Could not fill the status cache for job {}: {}", view.id(), e.toString());
+        }
+    }
+}

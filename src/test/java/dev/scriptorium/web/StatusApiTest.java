@@ -1,0 +1,181 @@
+package dev.scriptorium.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.embedded.EmbeddedRedis;
+import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Job status through the Redis cache and bus, on a stack with a Redis of its own that the last test stops: cache
+ * and database agree, ETags, long polls, Server-Sent Events, and correct answers without Redis.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StatusApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    private EmbeddedRedis redis;
+    private TestStack stack;
+    private ApiClient api;
+    private TestMedia media;
+
+    @BeforeAll
+    void start() throws Exception {
+        redis = EmbeddedRedis.start(dir.resolve("redis"));
+        stack = TestStack.start(Map.of("REDIS_URL", redis.url().toString(), "WORKER_SLOTS", "1"));
+        api = stack.api();
+        media = new TestMedia(dir.resolve("media"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        redis.close();
+    }
+
+    private String completedJob() throws Exception {
+        String id = api.upload(media.wav(), Map.of()).json().get("id").asText();
+        assertThat(api.awaitFinished(id, Duration.ofMinutes(2)).get("status").asText()).isEqualTo("completed");
+        return id;
+    }
+
+    @Test
+    @Order(1)
+    void statusFromTheCacheEqualsStatusFromTheDatabase() throws Exception {
+        String id = completedJob();
+        String cached;
+        try (RedisClient client = RedisClient.create(redis.url())) {
+            cached = client.get(JobEvents.statusKey(UUID.fromString(id)));
+            assertThat(cached).isNotNull();
+            JsonNode fromCache = api.job(id);
+            client.del(JobEvents.statusKey(UUID.fromString(id)));
+            JsonNode fromDatabase = api.job(id);
+
+            assertThat(fromCache).isEqualTo(fromDatabase);
+            assertThat(JSON.readTree(cached).get("version")).isEqualTo(fromDatabase.get("version"));
+            assertThat(client.get(JobEvents.statusKey(UUID.fromString(id)))).as("filled again on the miss")
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRequestWithTheCurrentEtagGets304WithoutABody() throws Exception {
+        String id = completedJob();
+        ApiClient.Response first = api.get("/api/v1/jobs/" + id);
+        String etag = first.header("ETag");
+        assertThat(etag).isNotBlank();
+
+        ApiClient.Response again = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs/" + id))
+                .header("If-None-Match", etag).build());
+
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        ApiClient.Response stale = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs/" + id))
+                .header("If-None-Match", "\"something-else\"").build());
+        assertThat(stale.status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void aLongPollReturnsWithinASecondOfAChange() throws Exception {
+        String id = api.upload(media.longVideo(240), Map.of()).json().get("id").asText();
+        List<Double> lags = new ArrayList<>();
+        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+        while (true) {
+            ApiClient.Response changed = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
+                    + "/api/v1/jobs/" + id + "?wait=30")).header("If-None-Match", etag).build());
+            Instant arrived = Instant.now();
+            assertThat(changed.status()).isEqualTo(200);
+            JsonNode job = changed.json();
+            lags.add(Duration.between(Instant.parse(job.get("updated_at").asText()), arrived).toMillis() / 1000.0);
+            etag = changed.header("ETag");
+            if (job.get("status").asText().equals("completed")) {
+                break;
+            }
+        }
+        assertThat(lags).hasSizeGreaterThan(3).allSatisfy(lag -> assertThat(lag).isLessThan(1.0));
+    }
+
+    @Test
+    @Order(4)
+    void theEventStreamDeliversEveryChangeOfAJobInOrder() throws Exception {
+        String id = api.upload(media.longVideo(120), Map.of()).json().get("id").asText();
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(stack.baseUrl() + "/api/v1/jobs/" + id + "/events")).header("Accept", "text/event-stream")
+                .build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/event-stream"));
+        List<JsonNode> events = new ArrayList<>();
+        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> stream.body()
+                .filter(line -> line.startsWith("data:"))
+                .forEach(line -> {
+                    try {
+                        events.add(JSON.readTree(line.substring(5).strip()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(line, e);
+                    }
+                }));
+        reading.get(3, TimeUnit.MINUTES);
+
+        assertThat(events).hasSizeGreaterThan(3);
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).get("version").asLong()).as("no change skipped")
+                    .isEqualTo(events.get(i - 1).get("version").asLong() + 1);
+        }
+        assertThat(events.get(events.size() - 1).get("status").asText()).isEqualTo("completed");
+        assertThat(events).extracting(event -> event.get("stage").asText()).containsSubsequence(
+                "extracting_audio", "transcribing", "storing");
+    }
+
+    @Test
+    @Order(5)
+    void withRedisStoppedTheApiStillAnswersCorrectlyAndJobsStillComplete() throws Exception {
+        String before = completedJob();
+        JsonNode seenWithRedis = api.job(before);
+
+        redis.close();
+
+        assertThat(api.job(before)).isEqualTo(seenWithRedis);
+        String after = api.upload(media.wav(), Map.of()).json().get("id").asText();
+        JsonNode job = api.awaitFinished(after, Duration.ofMinutes(2));
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        ApiClient.Response longPoll = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs/"
+                + after + "?wait=2")).header("If-None-Match", api.get("/api/v1/jobs/" + after).header("ETag"))
+                .build());
+        assertThat(longPoll.status()).isEqualTo(304);
+        assertThat(api.get("/api/v1/jobs/" + after + "/transcript?format=txt").status()).isEqualTo(200);
+    }
+}
