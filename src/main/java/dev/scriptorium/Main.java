@@ -1,9 +1,11 @@
 package dev.scriptorium;
 
+import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.app.Application;
 import dev.scriptorium.app.ConfigException;
 import dev.scriptorium.app.Role;
 import dev.scriptorium.app.ScriptoriumConfig;
+import dev.scriptorium.database.Database;
 import dev.scriptorium.retention.CleanupReport;
 import dev.scriptorium.whisper.SyntheticModel;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ public final class Main {
             "             one retention cleanup run, then exit; --dry-run prints what would be deleted",
             "",
             "Tools:",
+            "  keys create NAME [--admin]   create an API key (printed once; only its hash is stored)",
+            "  keys revoke NAME             revoke an API key",
+            "             both need DATABASE_URL",
             "  models synthesize OUT [--dims tiny|base|small|medium|large-v3] [--seed N]",
             "             write a synthetic ggml Whisper model with random weights (for tests; it says nonsense)",
             "",
@@ -38,7 +43,7 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args);
-        if (args.length > 0 && args[0].equals(Role.CLEANUP.cliName())) {
+        if (args.length > 0 && (args[0].equals(Role.CLEANUP.cliName()) || args[0].equals("keys"))) {
             System.exit(status);
         }
         // A role returns only once the JVM is shutting down; exit() then would wait for the hooks forever.
@@ -51,6 +56,9 @@ public final class Main {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             System.out.println(USAGE);
             return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("keys")) {
+            return keys(Arrays.copyOfRange(args, 1, args.length));
         }
         if (args[0].equals("models")) {
             return models(Arrays.copyOfRange(args, 1, args.length));
@@ -127,6 +135,43 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static int keys(String[] args) {
+        boolean create = args.length >= 2 && args[0].equals("create")
+                && (args.length == 2 || args.length == 3 && args[2].equals("--admin"));
+        boolean revoke = args.length == 2 && args[0].equals("revoke");
+        if (!create && !revoke) {
+            System.err.println("Usage: java -jar scriptorium.jar keys create NAME [--admin] | keys revoke NAME");
+            return 2;
+        }
+        try {
+            ScriptoriumConfig.DatabaseSettings settings = ScriptoriumConfig.fromEnvironment(System.getenv()).database()
+                    .orElseThrow(() -> new ConfigException("DATABASE_URL is required for keys: API keys live in the"
+                            + " service's PostgreSQL (the embedded one of serve is not reachable from here)"));
+            try (Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password(), 2)) {
+                ApiKeys keys = new ApiKeys(database.dataSource());
+                if (revoke) {
+                    boolean revoked = keys.revoke(args[1]);
+                    System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
+                    return revoked ? 0 : 1;
+                }
+                ApiKeys.Created created = keys.create(args[1], args.length == 3);
+                System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
+                        + ". Store it now; it is not shown again:");
+                System.out.println(created.secret());
+                return 0;
+            }
+        } catch (ConfigException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("keys: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            log.error("keys failed", e);
+            return 1;
+        }
     }
 
     private static int models(String[] args) {

@@ -1,6 +1,7 @@
 package dev.scriptorium.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.database.Database;
 import dev.scriptorium.embedded.EmbeddedDatabase;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
@@ -27,7 +28,7 @@ import dev.scriptorium.transcription.ChunkClaims;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
-import dev.scriptorium.web.JobView;
+import dev.scriptorium.web.CachedJob;
 import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
@@ -104,7 +105,7 @@ public final class Application implements AutoCloseable {
 
         // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
         jobs = new TranscriptionJobs(database.sessions(), Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000)),
-                new JobEvents(redis, json, job -> JobView.of(job, Optional.empty())).andThen(metrics.jobListener()));
+                new JobEvents(redis, json, CachedJob::of).andThen(metrics.jobListener()));
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);
@@ -145,8 +146,10 @@ public final class Application implements AutoCloseable {
                     : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
                     "Transcription runs on worker processes.");
             Uploads uploads = new Uploads(staging, jobs, ingest, metrics);
-            web = own(new WebServer(config.http(), staging.directory().resolve("incoming"), json, uploads, jobs,
-                    new JobDeletion(database.dataSource(), store), redis, model, this::modelStatus,
+            boolean anonymous = config.http().anonymousAccess().orElse(role == Role.SERVE);
+            web = own(new WebServer(config.http(), anonymous, staging.directory().resolve("incoming"), json, uploads,
+                    jobs, new JobDeletion(database.dataSource(), store), new ApiKeys(database.dataSource()), redis,
+                    model, this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics).start());
         } else {
             if (worker != null) {

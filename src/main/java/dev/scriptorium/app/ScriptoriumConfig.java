@@ -63,7 +63,10 @@ public record ScriptoriumConfig(
                         env.string("HTTP_HOST", "0.0.0.0"),
                         env.integer("HTTP_PORT", 8080, 0, 65535),
                         env.longValue("MAX_UPLOAD_BYTES", 2 * GIB, 1, 1024 * GIB),
-                        adminToken(env)),
+                        adminToken(env),
+                        env.optional("ANONYMOUS_ACCESS").map(ignored -> env.bool("ANONYMOUS_ACCESS", false)),
+                        env.integer("RATE_LIMIT_UPLOADS_PER_MINUTE", 30, 0, 1_000_000),
+                        env.integer("RATE_LIMIT_REQUESTS_PER_MINUTE", 1200, 0, 100_000_000)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
                         env.integer("INGEST_WORKERS", 2, 1, 64)),

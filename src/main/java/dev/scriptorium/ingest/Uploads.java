@@ -38,12 +38,16 @@ public final class Uploads {
 
     public TranscriptionJob submit(String originalFilename, JobOptions options, UploadedContent content)
             throws IOException {
-        return submit(originalFilename, options, java.util.Optional.empty(), content);
+        return submit(originalFilename, options, java.util.Optional.empty(), java.util.Optional.empty(), content);
     }
 
-    /** @param deleteAfterSeconds when set, the job goes this long after it ends, whatever the retention policy */
+    /**
+     * @param deleteAfterSeconds when set, the job goes this long after it ends, whatever the retention policy
+     * @param owner              the API key that uploads it; none for anonymous use
+     */
     public TranscriptionJob submit(String originalFilename, JobOptions options,
-                                   java.util.Optional<Long> deleteAfterSeconds, UploadedContent content)
+                                   java.util.Optional<Long> deleteAfterSeconds, java.util.Optional<UUID> owner,
+                                   UploadedContent content)
             throws IOException {
         UUID id = UUID.randomUUID();
         Path staged = staging.path(id);
@@ -51,6 +55,7 @@ public final class Uploads {
         TranscriptionJob job = TranscriptionJob.queued(id, displayName(originalFilename), options,
                 Files.size(staged), jobs.clock().instant());
         job.deleteAfter(deleteAfterSeconds.orElse(null));
+        job.ownedBy(owner.orElse(null));
         metrics.uploaded(job.mediaSizeBytes().orElse(0L));
         try {
             jobs.create(job);

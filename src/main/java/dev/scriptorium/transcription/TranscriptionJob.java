@@ -55,6 +55,8 @@ public class TranscriptionJob {
     private boolean quarantined;
     @Column(name = "eta_seconds")
     private Double etaSeconds;
+    @Column(name = "owner_key")
+    private UUID ownerKey;
     @Column(name = "delete_after_seconds")
     private Long deleteAfterSeconds;
     @Column(name = "legal_hold", nullable = false)
@@ -144,6 +146,11 @@ public class TranscriptionJob {
         quarantined = true;
     }
 
+    /** The API key that created the job; none for anonymous use. */
+    public void ownedBy(UUID key) {
+        ownerKey = key;
+    }
+
     /** Keeps the job, its media and its transcript whatever the retention policy says, until lifted. */
     public void legalHold(boolean held, Instant now) {
         legalHold = held;
@@ -210,6 +217,7 @@ public class TranscriptionJob {
     public int crashes() { return crashes; }
     public boolean quarantined() { return quarantined; }
     public Optional<Double> etaSeconds() { return Optional.ofNullable(etaSeconds); }
+    public Optional<UUID> ownerKey() { return Optional.ofNullable(ownerKey); }
     public Optional<Long> deleteAfterSeconds() { return Optional.ofNullable(deleteAfterSeconds); }
     public boolean legalHold() { return legalHold; }
     public Optional<Instant> mediaDeletedAt() { return Optional.ofNullable(mediaDeletedAt); }

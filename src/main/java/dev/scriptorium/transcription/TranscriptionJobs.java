@@ -146,21 +146,36 @@ public final class TranscriptionJobs {
      *
      * @param before the (created_at, id) of the last job of the previous page, or empty for the first page
      */
-    public List<TranscriptionJob> page(Optional<JobStatus> status, Optional<String> search,
+    public List<TranscriptionJob> page(Owner owner, Optional<JobStatus> status, Optional<String> search,
                                        Optional<PageMark> before, int limit) {
         StringBuilder query = new StringBuilder("from TranscriptionJob where 1 = 1");
+        if (!owner.anyone()) {
+            query.append(owner.key().isPresent() ? " and ownerKey = :owner" : " and ownerKey is null");
+        }
         status.ifPresent(ignored -> query.append(" and status = :status"));
         search.ifPresent(ignored -> query.append(" and lower(filename) like :search escape '\\'"));
         before.ifPresent(ignored -> query.append(" and (createdAt < :created or (createdAt = :created and id < :id))"));
         query.append(" order by createdAt desc, id desc");
         return sessions.fromStatelessTransaction(session -> {
             var select = session.createSelectionQuery(query.toString(), TranscriptionJob.class);
+            if (!owner.anyone()) {
+                owner.key().ifPresent(key -> select.setParameter("owner", key));
+            }
             status.ifPresent(value -> select.setParameter("status", value));
             search.ifPresent(value -> select.setParameter("search", "%" + value.toLowerCase(java.util.Locale.ROOT)
                     .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));
             before.ifPresent(mark -> select.setParameter("created", mark.createdAt()).setParameter("id", mark.id()));
             return select.setMaxResults(limit).getResultList();
         });
+    }
+
+    /** Whose jobs a page shows: every job (admins), one key's, or the anonymous ones. */
+    public record Owner(boolean anyone, Optional<UUID> key) {
+        public static final Owner ANYONE = new Owner(true, Optional.empty());
+
+        public static Owner of(Optional<UUID> key) {
+            return new Owner(false, key);
+        }
     }
 
     /** Where a page of {@link #page} ended. */

@@ -5,23 +5,15 @@ import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 import java.util.UUID;
 
-/**
- * Operator endpoints under /api/v1/admin, behind a bearer token (ADMIN_TOKEN). Without a configured token the admin
- * API does not exist.
- */
+/** Operator endpoints under /api/v1/admin, for admin keys and the ADMIN_TOKEN only. */
 final class AdminApi {
     private final TranscriptionJobs jobs;
-    private final Optional<String> token;
     private final WaitingReasons waiting;
 
-    AdminApi(TranscriptionJobs jobs, Optional<String> token, WaitingReasons waiting) {
+    AdminApi(TranscriptionJobs jobs, WaitingReasons waiting) {
         this.jobs = jobs;
-        this.token = token;
         this.waiting = waiting;
     }
 
@@ -30,17 +22,12 @@ final class AdminApi {
         routes.put("/api/v1/admin/jobs/{id}/legal-hold", this::legalHold);
     }
 
+    /** Runs after {@link Access}: the caller is known; only admin keys (or the admin token) pass. */
     private void authorize(Context ctx) {
-        if (token.isEmpty()) {
-            throw new ApiError(404, "admin_api_off", "The admin API is off; the operator turns it on by setting"
-                    + " ADMIN_TOKEN.");
-        }
-        String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
-        byte[] given = header.startsWith("Bearer ") ? header.substring(7).getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        if (!MessageDigest.isEqual(given, token.get().getBytes(StandardCharsets.UTF_8))) {
+        if (!Access.caller(ctx).admin()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, "unauthorized", "Send the admin token as 'Authorization: Bearer TOKEN'.");
+            throw new ApiError(401, "unauthorized", "The admin API needs an admin key ('keys create NAME --admin')"
+                    + " or the ADMIN_TOKEN, sent as 'Authorization: Bearer KEY'.");
         }
     }
 

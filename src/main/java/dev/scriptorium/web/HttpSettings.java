@@ -3,12 +3,20 @@ package dev.scriptorium.web;
 import java.util.Optional;
 
 /**
- * The public HTTP listener, the upload size limit, and the admin API's bearer token (no token: no admin API).
+ * The public HTTP listener and who may use it.
+ *
+ * @param maxUploadBytes     larger uploads get 413
+ * @param adminToken         a bearer token that counts as an admin key (none: admin keys only)
+ * @param anonymousAccess    whether the form and API work without a key; empty: the role decides (on for serve)
+ * @param uploadsPerMinute   uploads per client per minute (0: no limit)
+ * @param requestsPerMinute  other API requests per client per minute (0: no limit)
  */
-public record HttpSettings(String host, int port, long maxUploadBytes, Optional<String> adminToken) {
+public record HttpSettings(String host, int port, long maxUploadBytes, Optional<String> adminToken,
+                           Optional<Boolean> anonymousAccess, int uploadsPerMinute, int requestsPerMinute) {
     @Override
     public String toString() {
         return "HttpSettings[" + host + ":" + port + ", maxUploadBytes=" + maxUploadBytes + ", adminToken="
-                + (adminToken.isPresent() ? "(set)" : "(none)") + "]";
+                + (adminToken.isPresent() ? "(set)" : "(none)") + ", anonymousAccess=" + anonymousAccess
+                + ", uploadsPerMinute=" + uploadsPerMinute + ", requestsPerMinute=" + requestsPerMinute + "]";
     }
 }

@@ -10,15 +10,12 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Wakes this web node's long polls and event streams the moment any node publishes a job change: one pattern
- * subscription to every job's channel, on one thread, re-established whenever Redis comes back. Waiters also wake
- * on their own at least once a second and look again, so that without Redis everything still works, a little
- * later. Thread-safe; close it once, from the composition root.
+ * Hands this web node's long polls and event streams every job change the moment any node publishes it: one
+ * pattern subscription to every job's channel, on one thread, re-established whenever Redis comes back. Listeners
+ * also look on their own once a second, so that without Redis everything still works, a little later. Thread-safe; close it once, from the composition root.
  */
 final class JobChangeFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobChangeFeed.class);
-    private static final long FALLBACK_MILLIS = 1000;
-    private final ConcurrentHashMap<UUID, Waiters> monitors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, java.util.List<java.util.function.Consumer<String>>> listeners =
             new ConcurrentHashMap<>();
     private final RedisClient redis;
@@ -31,23 +28,6 @@ final class JobChangeFeed implements AutoCloseable {
         this.subscriber = new Thread(this::subscribe, "job-change-feed");
         this.subscriber.setDaemon(true);
         this.subscriber.start();
-    }
-
-    /** Waits until the job's channel carries a message, or at most the fallback interval or {@code millis}. */
-    void awaitChange(UUID id, long millis) throws InterruptedException {
-        Waiters waiters = monitors.compute(id, (key, current) -> {
-            Waiters counted = current != null ? current : new Waiters();
-            counted.count++;
-            return counted;
-        });
-        try {
-            synchronized (waiters) {
-                waiters.wait(Math.max(1, Math.min(millis, FALLBACK_MILLIS)));
-            }
-        } finally {
-            // The last waiter of a job takes its entry along, so the map holds only jobs someone waits for.
-            monitors.compute(id, (key, current) -> current == null || --current.count == 0 ? null : current);
-        }
     }
 
     /**
@@ -66,11 +46,6 @@ final class JobChangeFeed implements AutoCloseable {
     boolean connected() {
         JedisPubSub current = subscription;
         return current != null && current.isSubscribed();
-    }
-
-    /** Everyone waiting for one job's change; guarded by the map's per-key atomicity. */
-    private static final class Waiters {
-        private int count;
     }
 
     private void subscribe() {
@@ -104,12 +79,6 @@ final class JobChangeFeed implements AutoCloseable {
             UUID id = UUID.fromString(channel.substring(channel.lastIndexOf(':') + 1));
             for (java.util.function.Consumer<String> listener : listeners.getOrDefault(id, java.util.List.of())) {
                 listener.accept(message);
-            }
-            Waiters monitor = monitors.get(id);
-            if (monitor != null) {
-                synchronized (monitor) {
-                    monitor.notifyAll();
-                }
             }
         } catch (IllegalArgumentException ignored) {
             // Not a job channel.

@@ -3,7 +3,9 @@ package dev.scriptorium.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.scriptorium.access.Caller;
 import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,28 +31,28 @@ final class JobStatusReader {
         this.redis = redis;
         this.json = json;
         // Nodes of different versions share the cache: a field this one does not know is skipped.
-        this.reader = json.readerFor(JobView.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.reader = json.readerFor(CachedJob.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.jobs = jobs;
         this.waiting = waiting;
     }
 
-    Optional<JobView> read(UUID id) {
-        JobView view = cached(id).orElse(null);
-        if (view == null) {
-            view = jobs.find(id).map(job -> JobView.of(job, Optional.empty())).orElse(null);
-            if (view == null) {
+    /** The job as the caller may see it; empty if it does not exist or belongs to someone else. */
+    Optional<JobView> read(UUID id, Caller caller) {
+        CachedJob job = cached(id).orElse(null);
+        if (job == null) {
+            job = jobs.find(id).map(CachedJob::of).orElse(null);
+            if (job == null) {
                 return Optional.empty();
             }
-            fill(view);
+            fill(job);
         }
-        return Optional.of(view.withWaitingReason(waiting.of(view)));
+        return visible(job, caller);
     }
 
-    /** A view as published on the status bus, with the waiting reason of the moment. */
-    Optional<JobView> parse(String message) {
+    /** A message of the status bus, as the caller may see it. */
+    Optional<JobView> parse(String message, Caller caller) {
         try {
-            JobView view = reader.readValue(message);
-            return Optional.of(view.withWaitingReason(waiting.of(view)));
+            return visible(reader.readValue(message), caller);
         } catch (Exception e) {
             log.debug("Unreadable status message: {}", e.toString());
             return Optional.empty();
@@ -58,17 +60,16 @@ final class JobStatusReader {
     }
 
     /** A job just read from PostgreSQL, as the API shows it. */
-    JobView view(dev.scriptorium.transcription.TranscriptionJob job) {
+    JobView view(TranscriptionJob job) {
         JobView view = JobView.of(job, Optional.empty());
         return view.withWaitingReason(waiting.of(view));
     }
 
-    /** Straight from PostgreSQL, bypassing the cache. */
-    Optional<JobView> readFromDatabase(UUID id) {
-        return jobs.find(id).map(job -> {
-            JobView view = JobView.of(job, Optional.empty());
-            return view.withWaitingReason(waiting.of(view));
-        });
+    private Optional<JobView> visible(CachedJob job, Caller caller) {
+        if (!caller.maySee(job.owner())) {
+            return Optional.empty();
+        }
+        return Optional.of(job.view().withWaitingReason(waiting.of(job.view())));
     }
 
     /** Drops the cached entry, e.g. once the job is deleted. */
@@ -80,7 +81,7 @@ final class JobStatusReader {
         }
     }
 
-    private Optional<JobView> cached(UUID id) {
+    private Optional<CachedJob> cached(UUID id) {
         try {
             String entry = redis.get(JobEvents.statusKey(id));
             return entry == null ? Optional.empty() : Optional.of(reader.readValue(entry));
@@ -91,12 +92,13 @@ final class JobStatusReader {
     }
 
     /** Only if absent: a worker's write of a newer state must never be replaced by this older read. */
-    private void fill(JobView view) {
+    private void fill(CachedJob job) {
         try {
-            long ttl = view.finished() ? JobEvents.FINISHED_TTL_SECONDS : JobEvents.UNFINISHED_TTL_SECONDS;
-            redis.set(JobEvents.statusKey(view.id()), json.writeValueAsString(view), SetParams.setParams().nx().ex(ttl));
+            long ttl = job.view().finished() ? JobEvents.FINISHED_TTL_SECONDS : JobEvents.UNFINISHED_TTL_SECONDS;
+            redis.set(JobEvents.statusKey(job.view().id()), json.writeValueAsString(job),
+                    SetParams.setParams().nx().ex(ttl));
         } catch (Exception e) {
-            log.debug("Could not fill the status cache for job {}: {}", view.id(), e.toString());
+            log.debug("Could not fill the status cache for job {}: {}", job.view().id(), e.toString());
         }
     }
 }

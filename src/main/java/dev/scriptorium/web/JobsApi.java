@@ -1,5 +1,6 @@
 package dev.scriptorium.web;
 
+import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.JobOptions;
@@ -71,6 +72,7 @@ final class JobsApi {
             java.util.Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
             TranscriptionJob job = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
+                    Access.caller(ctx).key(),
                     target -> file.write(target.toString()));
             ctx.status(HttpStatus.ACCEPTED).header("Location", JobView.location(job.id())).json(JobView.accepted(job));
         } catch (RuntimeException | IOException e) {
@@ -129,7 +131,10 @@ final class JobsApi {
         int limit = pageSize(ctx.queryParam("limit"));
         Optional<TranscriptionJobs.PageMark> cursor = Optional.ofNullable(ctx.queryParam("cursor"))
                 .filter(raw -> !raw.isBlank()).map(JobsApi::decodeCursor);
-        List<TranscriptionJob> page = jobs.page(status, search, cursor, limit + 1);
+        Caller caller = Access.caller(ctx);
+        TranscriptionJobs.Owner owner = caller.admin() ? TranscriptionJobs.Owner.ANYONE
+                : TranscriptionJobs.Owner.of(caller.key());
+        List<TranscriptionJob> page = jobs.page(owner, status, search, cursor, limit + 1);
         boolean more = page.size() > limit;
         List<TranscriptionJob> shown = more ? page.subList(0, limit) : page;
         java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
@@ -178,16 +183,25 @@ final class JobsApi {
      * (seconds, at most 60) holds the answer until the job changes from the ETag sent (or, without one, from its
      * state when the request came), or N seconds pass.
      */
-    private void show(Context ctx) throws InterruptedException {
+    private void show(Context ctx) throws Exception {
         UUID id = parseId(ctx.pathParam("id"));
         int waitSeconds = waitSeconds(ctx.queryParam("wait"));
-        JobView view = current(id);
+        Caller caller = Access.caller(ctx);
         String sent = ctx.header("If-None-Match");
-        String baseline = sent != null ? sent : etag(view);
-        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
-        while (etag(view).equals(baseline) && !view.finished() && System.nanoTime() < deadline) {
-            changes.awaitChange(id, (deadline - System.nanoTime()) / 1_000_000);
-            view = current(id);
+        JobView view;
+        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        // Listening before the first look: a change between the look and the wait still wakes this request.
+        try (AutoCloseable listening = waitSeconds > 0 ? changes.listen(id, messages::add) : () -> { }) {
+            view = current(id, caller);
+            String baseline = sent != null ? sent : etag(view);
+            long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+            while (etag(view).equals(baseline) && !view.finished() && System.nanoTime() < deadline) {
+                // Without Redis no message comes: look again every second.
+                long millis = Math.min(1000, (deadline - System.nanoTime()) / 1_000_000);
+                messages.poll(Math.max(1, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+                messages.clear();
+                view = current(id, caller);
+            }
         }
         String etag = etag(view);
         ctx.header("ETag", etag).header("Cache-Control", "no-cache");
@@ -215,7 +229,8 @@ final class JobsApi {
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         // Listening before the first look: no change can fall between the two.
         try (AutoCloseable listening = changes.listen(id, messages::add)) {
-            Optional<JobView> first = status.read(id);
+            Caller caller = Access.caller(client.ctx());
+            Optional<JobView> first = status.read(id, caller);
             if (first.isEmpty()) {
                 client.sendEvent("error", "No job with id " + id + ".");
                 return;
@@ -223,7 +238,8 @@ final class JobsApi {
             JobView sent = send(client, first.get());
             while (!client.terminated() && !sent.finished()) {
                 String message = messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-                Optional<JobView> next = message != null ? status.parse(message) : status.read(id);
+                Optional<JobView> next = message != null ? status.parse(message, caller)
+                        : status.read(id, caller);
                 if (message == null && next.isEmpty()) {
                     client.sendEvent("error", "The job was deleted.");
                     return;
@@ -244,8 +260,8 @@ final class JobsApi {
         return view;
     }
 
-    private JobView current(UUID id) {
-        return status.read(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+    private JobView current(UUID id, Caller caller) {
+        return status.read(id, caller).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
     }
 
     /** Changes with every committed change of the job, and with the reason a queued job waits. */
@@ -273,6 +289,7 @@ final class JobsApi {
     /** Purges the job's media, transcript and record now. */
     private void delete(Context ctx) throws java.sql.SQLException {
         UUID id = parseId(ctx.pathParam("id"));
+        job(ctx);
         switch (deletion.delete(id)) {
             case DELETED -> {
                 status.evict(id);
@@ -306,7 +323,7 @@ final class JobsApi {
     }
 
     private void cancel(Context ctx) {
-        UUID id = parseId(ctx.pathParam("id"));
+        UUID id = job(ctx).id();
         TranscriptionJob job = jobs.update(id, found -> {
             if (!found.status().isFinished()) {
                 found.cancel(jobs.clock().instant());
@@ -319,9 +336,12 @@ final class JobsApi {
         ctx.json(JobView.of(job, Optional.empty()));
     }
 
+    /** The job, if the caller may see it; anyone else's job answers 404, as if it did not exist. */
     private TranscriptionJob job(Context ctx) {
         UUID id = parseId(ctx.pathParam("id"));
-        return jobs.find(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+        Caller caller = Access.caller(ctx);
+        return jobs.find(id).filter(job -> caller.maySee(job.ownerKey().orElse(null)))
+                .orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
     }
 
     static UUID parseId(String raw) {

@@ -1,6 +1,8 @@
 package dev.scriptorium.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.access.ApiKeys;
+import dev.scriptorium.access.RateLimits;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.TranscriptionJobs;
@@ -40,8 +42,10 @@ public final class WebServer implements AutoCloseable {
      * @param transcriptionWorkers worker threads of every running transcription worker, in any process
      * @param localWorker          the model status of this process's own worker, if it runs one
      */
-    public WebServer(HttpSettings settings, Path uploadTempDir, ObjectMapper json, Uploads uploads,
-                     TranscriptionJobs jobs, JobDeletion deletion, RedisClient redis, Supplier<ModelStatus> model,
+    /** @param anonymous whether the form and API work without an API key */
+    public WebServer(HttpSettings settings, boolean anonymous, Path uploadTempDir, ObjectMapper json, Uploads uploads,
+                     TranscriptionJobs jobs, JobDeletion deletion, ApiKeys keys, RedisClient redis,
+                     Supplier<ModelStatus> model,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness,
                      Metrics metrics) {
@@ -50,7 +54,9 @@ public final class WebServer implements AutoCloseable {
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
         JobsApi api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
-        AdminApi admin = new AdminApi(jobs, settings.adminToken(), waiting);
+        AdminApi admin = new AdminApi(jobs, waiting);
+        Access access = new Access(keys, anonymous, settings.adminToken(),
+                new RateLimits(redis, settings.uploadsPerMinute(), settings.requestsPerMinute()));
         try {
             Files.createDirectories(uploadTempDir);
         } catch (IOException e) {
@@ -58,10 +64,12 @@ public final class WebServer implements AutoCloseable {
         }
         this.javalin = Javalin.create(config -> {
             configure(config, settings, uploadTempDir, json);
+            access.register(config.routes);
             api.register(config.routes);
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
-            config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get())));
+            config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get(),
+                    "anonymous_access", anonymous)));
             // Operators' scrape target; NetworkPolicies keep it off the public ingress (see k8s/).
             config.routes.get("/metrics", ctx -> ctx.contentType(TextFormat.CONTENT_TYPE_004).result(metrics.scrape()));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),

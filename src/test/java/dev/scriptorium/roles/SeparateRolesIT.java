@@ -60,6 +60,7 @@ class SeparateRolesIT {
             worker.put("WHISPER_THREADS", "2");
             Map<String, String> web = new HashMap<>(shared);
             web.put("DATA_DIR", Files.createDirectories(dir.resolve("web")).toString());
+            web.put("ANONYMOUS_ACCESS", "true");
 
             List<RoleProcess> started = new ArrayList<>();
             try {

@@ -41,10 +41,21 @@ public final class ApiClient {
     }
 
     public Response upload(Path file, Map<String, String> fields) throws IOException, InterruptedException {
-        return upload(file, file.getFileName().toString(), fields);
+        return upload(file, file.getFileName().toString(), fields, null);
+    }
+
+    /** @param key an API key sent as a bearer token, or null for anonymous use */
+    public Response upload(Path file, Map<String, String> fields, String key) throws IOException,
+            InterruptedException {
+        return upload(file, file.getFileName().toString(), fields, key);
     }
 
     public Response upload(Path file, String filename, Map<String, String> fields)
+            throws IOException, InterruptedException {
+        return upload(file, filename, fields, null);
+    }
+
+    public Response upload(Path file, String filename, Map<String, String> fields, String key)
             throws IOException, InterruptedException {
         String boundary = "----scriptorium" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
@@ -56,7 +67,11 @@ public final class ApiClient {
                 + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
         parts.add(HttpRequest.BodyPublishers.ofFile(file));
         parts.add(text("\r\n--" + boundary + "--\r\n"));
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/jobs"))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/v1/jobs"));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        HttpRequest request = builder
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
                 .build();

@@ -56,6 +56,9 @@ public final class TestStack implements AutoCloseable {
         env.put("WHISPER_TIMESTAMPS", "false");
         env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
         env.put("DASHBOARD_PORT", "0");
+        // Tests poll fast; the rate limit tests set their own limits.
+        env.put("RATE_LIMIT_UPLOADS_PER_MINUTE", "0");
+        env.put("RATE_LIMIT_REQUESTS_PER_MINUTE", "0");
         env.putAll(overrides);
         try {
             Application application = Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env));

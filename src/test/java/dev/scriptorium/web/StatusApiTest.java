@@ -83,7 +83,7 @@ class StatusApiTest {
             JsonNode fromDatabase = api.job(id);
 
             assertThat(fromCache).isEqualTo(fromDatabase);
-            assertThat(JSON.readTree(cached).get("version")).isEqualTo(fromDatabase.get("version"));
+            assertThat(JSON.readTree(cached).get("view").get("version")).isEqualTo(fromDatabase.get("version"));
             assertThat(client.get(JobEvents.statusKey(UUID.fromString(id)))).as("filled again on the miss")
                     .isNotNull();
         }

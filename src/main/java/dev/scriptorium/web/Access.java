@@ -1,0 +1,86 @@
+package dev.scriptorium.web;
+
+import dev.scriptorium.access.ApiKeys;
+import dev.scriptorium.access.Caller;
+import dev.scriptorium.access.RateLimits;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Who may call the API, and how often. Every /api request but the public status carries an API key
+ * ({@code Authorization: Bearer KEY}), unless the operator allows anonymous use (on under {@code serve}). The admin
+ * token of the configuration counts as an admin key. Each caller gets a budget of uploads and of requests per minute.
+ */
+final class Access {
+    private static final String CALLER = "scriptorium.caller";
+    private final ApiKeys keys;
+    private final boolean anonymous;
+    private final Optional<String> adminToken;
+    private final RateLimits limits;
+
+    Access(ApiKeys keys, boolean anonymous, Optional<String> adminToken, RateLimits limits) {
+        this.keys = keys;
+        this.anonymous = anonymous;
+        this.adminToken = adminToken;
+        this.limits = limits;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.before("/api/*", this::check);
+    }
+
+    /** The caller of a request that passed {@link #check}. */
+    static Caller caller(Context ctx) {
+        Caller caller = ctx.attribute(CALLER);
+        if (caller == null) {
+            throw new IllegalStateException("no caller resolved for " + ctx.path());
+        }
+        return caller;
+    }
+
+    private void check(Context ctx) {
+        if (ctx.path().equals("/api/v1/status")) {
+            return;
+        }
+        Caller caller = resolve(ctx);
+        ctx.attribute(CALLER, caller);
+        boolean upload = ctx.method().name().equals("POST") && ctx.path().equals("/api/v1/jobs");
+        OptionalLong retryAfter = upload ? limits.upload(caller.client()) : limits.request(caller.client());
+        if (retryAfter.isPresent()) {
+            ctx.header("Retry-After", String.valueOf(retryAfter.getAsLong()));
+            throw new ApiError(429, "rate_limited", "Too many " + (upload ? "uploads" : "requests")
+                    + " from this client in the last minute. Try again in " + retryAfter.getAsLong() + " s.");
+        }
+    }
+
+    private Caller resolve(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            if (anonymous) {
+                return Caller.anonymous(ctx.ip());
+            }
+            throw unauthorized(ctx, "Send an API key as 'Authorization: Bearer KEY'. The operator creates keys with"
+                    + " 'java -jar scriptorium.jar keys create NAME'.");
+        }
+        if (!header.startsWith("Bearer ")) {
+            throw unauthorized(ctx, "Send the API key as 'Authorization: Bearer KEY'.");
+        }
+        String secret = header.substring(7).strip();
+        if (adminToken.isPresent() && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                adminToken.get().getBytes(StandardCharsets.UTF_8))) {
+            return new Caller(Optional.empty(), true, "admin-token");
+        }
+        return keys.find(secret)
+                .map(key -> new Caller(Optional.of(key.id()), key.admin(), "key:" + key.id()))
+                .orElseThrow(() -> unauthorized(ctx, "This API key is not valid (unknown or revoked)."));
+    }
+
+    private static ApiError unauthorized(Context ctx, String message) {
+        ctx.header("WWW-Authenticate", "Bearer");
+        return new ApiError(401, "unauthorized", message);
+    }
+}
