@@ -2,6 +2,8 @@ package dev.scriptorium.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.ApiKeys;
+import dev.scriptorium.admin.AdminOverview;
+import dev.scriptorium.admin.QueueStats;
 import dev.scriptorium.database.Database;
 import dev.scriptorium.embedded.EmbeddedDatabase;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
@@ -21,6 +23,7 @@ import dev.scriptorium.retention.CleanupStep;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.retention.RetentionCleanup;
 import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.status.WorkerHeartbeat;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.ChunkCheckpoints;
@@ -125,6 +128,8 @@ public final class Application implements AutoCloseable {
                     config.pipeline(), config.whisper(), config.sandbox(), metrics));
             worker.start();
             metrics.register(new SlotGauges(worker::slots, config.sandbox().device()));
+            own(new WorkerHeartbeat(redis, json, config.sandbox().device(),
+                    config.whisper().model().getFileName().toString(), worker::slots));
         }
         if (role.schedules()) {
             metrics.register(new DatabaseGauges(database.dataSource(), List.of(ingestJobs.name(),
@@ -149,6 +154,9 @@ public final class Application implements AutoCloseable {
             boolean anonymous = config.http().anonymousAccess().orElse(role == Role.SERVE);
             web = own(new WebServer(config.http(), anonymous, staging.directory().resolve("incoming"), json, uploads,
                     jobs, new JobDeletion(database.dataSource(), store), new ApiKeys(database.dataSource()), redis,
+                    new AdminOverview(database.dataSource(), redis, json, new QueueStats(database.dataSource(),
+                            List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
+                    new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     model, this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics).start());
         } else {

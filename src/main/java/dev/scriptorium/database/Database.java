@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.scriptorium.transcription.ChunkCheckpoint;
 import dev.scriptorium.transcription.JobAttempt;
+import dev.scriptorium.transcription.JobStageEvent;
 import dev.scriptorium.transcription.Transcript;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.sql.Connection;
@@ -55,7 +56,8 @@ public final class Database implements AutoCloseable {
                 .addAnnotatedClass(TranscriptionJob.class)
                 .addAnnotatedClass(Transcript.class)
                 .addAnnotatedClass(JobAttempt.class)
-                .addAnnotatedClass(ChunkCheckpoint.class);
+                .addAnnotatedClass(ChunkCheckpoint.class)
+                .addAnnotatedClass(JobStageEvent.class);
         configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
         configuration.setProperty(AvailableSettings.JAKARTA_HBM2DDL_DATABASE_ACTION, "none");
         configuration.setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");

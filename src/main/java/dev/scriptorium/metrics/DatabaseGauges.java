@@ -1,14 +1,12 @@
 package dev.scriptorium.metrics;
 
+import dev.scriptorium.admin.QueueStats;
 import io.prometheus.client.Collector;
 import io.prometheus.client.GaugeMetricFamily;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,17 +54,9 @@ public final class DatabaseGauges extends Collector {
                     "Entries waiting in each queue (JobRunr state ENQUEUED).", List.of("queue"));
             GaugeMetricFamily oldest = new GaugeMetricFamily("scriptorium_queue_oldest_seconds",
                     "Age of the oldest entry waiting in each queue; 0 when none waits.", List.of("queue"));
-            for (String queue : queues) {
-                // JobRunr writes its timestamps through JDBC in this JVM's zone and reads them back the same way.
-                try (PreparedStatement select = connection.prepareStatement("select count(*), min(updatedAt) from "
-                        + queue + "_jobrunr_jobs where state = 'ENQUEUED'");
-                     ResultSet row = select.executeQuery()) {
-                    row.next();
-                    depth.addMetric(List.of(queue), row.getLong(1));
-                    Timestamp since = row.getTimestamp(2);
-                    oldest.addMetric(List.of(queue), since == null ? 0
-                            : Math.max(0, Duration.between(since.toInstant(), Instant.now()).toMillis() / 1000.0));
-                }
+            for (QueueStats.Queue queue : new QueueStats(dataSource, queues).read()) {
+                depth.addMetric(List.of(queue.name()), queue.depth());
+                oldest.addMetric(List.of(queue.name()), queue.oldestSeconds());
             }
             families.add(depth);
             families.add(oldest);

@@ -70,6 +70,36 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * An operator's retry: a failed or canceled job goes back to the queue its row points to.
+     *
+     * @return the job as queued, or empty if it does not exist
+     * @throws IllegalStateException if the job is not failed or canceled, or its media is gone
+     */
+    public Optional<TranscriptionJob> retry(java.util.UUID id) {
+        Optional<TranscriptionJob> found = jobs.find(id);
+        if (found.isEmpty()) {
+            return found;
+        }
+        TranscriptionJob before = found.get();
+        if (before.status() != JobStatus.FAILED && before.status() != JobStatus.CANCELED) {
+            throw new IllegalStateException("Only failed or canceled jobs can be retried; this one is "
+                    + before.status().apiName() + ".");
+        }
+        if (before.mediaKey().isEmpty() && before.mediaDeletedAt().isPresent()) {
+            throw new IllegalStateException("The job's media was deleted by retention; it cannot be retried.");
+        }
+        Optional<TranscriptionJob> queued = jobs.update(id, job -> job.retry(clock.instant()));
+        queued.ifPresent(job -> {
+            if (ingested(job)) {
+                transcription.ensureEnqueued(id);
+            } else {
+                ingest.ensureEnqueued(id);
+            }
+        });
+        return queued;
+    }
+
     private static boolean ingested(TranscriptionJob job) {
         return job.mediaKey().isPresent()
                 && !(job.status() == JobStatus.PROCESSING && job.stage().orElse(null) == JobStage.INGESTING);

@@ -54,6 +54,7 @@ public final class Sandbox implements AutoCloseable {
     private final WhisperSettings whisper;
     private final Path socketDir;
     private final Deque<String> recentLog = new ArrayDeque<>();
+    private volatile UUID currentJob;
     private Process process;
     private Frames frames;
     private SocketChannel channel;
@@ -293,6 +294,26 @@ public final class Sandbox implements AutoCloseable {
                 String.join("\n", recentLog()));
         stopChild();
         return new ChildCrashedException(exit, "The worker process " + how + " " + doing + ".");
+    }
+
+    /** Marks the slot busy with a job (for the admin view) and starts the log lines kept for its attempt afresh. */
+    public void beginJob(UUID jobId) {
+        currentJob = jobId;
+        synchronized (recentLog) {
+            recentLog.clear();
+        }
+    }
+
+    public void endJob() {
+        currentJob = null;
+    }
+
+    public Optional<UUID> currentJob() {
+        return Optional.ofNullable(currentJob);
+    }
+
+    public int slot() {
+        return slot;
     }
 
     /** The last lines the child printed, oldest first. */

@@ -60,6 +60,7 @@ public final class ChunkHelpStep {
             return;
         }
         Sandbox sandbox = slots.acquire();
+        sandbox.beginJob(jobId);
         String holder = ChunkClaims.holder("helper");
         try {
             if (claims.claim(jobId, chunk, holder)) {
@@ -80,6 +81,7 @@ public final class ChunkHelpStep {
                     chunk.startSeconds(), e.toString());
         } finally {
             sandbox.restartIfGone();
+            sandbox.endJob();
             slots.release(sandbox);
         }
     }

@@ -30,8 +30,21 @@ public class JobAttempt {
     @Column(name = "failure_code")
     private String failureCode;
     private String detail;
+    @Column(name = "child_log")
+    private String childLog;
 
     protected JobAttempt() {
+    }
+
+    /** Keeps the end of the child's output (the last 4000 characters at most). */
+    public JobAttempt withChildLog(java.util.List<String> lines) {
+        String joined = String.join("\n", lines);
+        childLog = joined.isEmpty() ? null : joined.substring(Math.max(0, joined.length() - 4000));
+        return this;
+    }
+
+    public Optional<String> childLog() {
+        return Optional.ofNullable(childLog);
     }
 
     public JobAttempt(UUID jobId, int attempt, Instant startedAt, Instant endedAt, String outcome,

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The one table of legal job state moves. {@code processing -> processing} is a change of stage;
  * {@code processing -> queued} hands a stored upload over to the transcription queue, or puts an interrupted attempt
- * back; {@code failed -> queued} is a retry.
+ * back; {@code failed -> queued} and {@code canceled -> queued} are an operator's retry.
  */
 public final class JobTransitions {
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
@@ -22,7 +22,7 @@ public final class JobTransitions {
             PROCESSING, EnumSet.of(PROCESSING, QUEUED, COMPLETED, FAILED, CANCELED),
             FAILED, EnumSet.of(QUEUED),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
-            CANCELED, EnumSet.noneOf(JobStatus.class)));
+            CANCELED, EnumSet.of(QUEUED)));
 
     private JobTransitions() {
     }

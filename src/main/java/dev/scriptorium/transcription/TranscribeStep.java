@@ -76,10 +76,12 @@ public final class TranscribeStep {
             return;
         }
         Sandbox sandbox = slots.acquire();
+        sandbox.beginJob(jobId);
         try {
             attempt(job, sandbox);
         } finally {
             sandbox.restartIfGone();
+            sandbox.endJob();
             slots.release(sandbox);
         }
     }
@@ -98,33 +100,33 @@ public final class TranscribeStep {
             Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
             if (jobs.complete(jobId, transcript)) {
                 metrics.stageTook(JobStage.STORING, Duration.ofNanos(System.nanoTime() - storing));
-                record(jobId, attempt, started, "completed", null, chunking.toString());
+                record(sandbox, jobId, attempt, started, "completed", null, chunking.toString());
                 log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
             }
         } catch (MediaRejectedException e) {
             log.info("Job {} rejected: {} ({})", jobId, e.code().apiName(), e.getMessage());
-            record(jobId, attempt, started, "failed", e.code(), e.getMessage());
+            record(sandbox, jobId, attempt, started, "failed", e.code(), e.getMessage());
             fail(jobId, e.code(), e.getMessage());
         } catch (JobCanceledException e) {
-            record(jobId, attempt, started, "canceled", null, null);
+            record(sandbox, jobId, attempt, started, "canceled", null, null);
             log.info("Job {} canceled while processing; its worker was stopped", jobId);
         } catch (DeadlineExceededException e) {
             Duration limit = Duration.between(started, watch.deadline());
-            record(jobId, attempt, started, "failed", FailureCode.TIMEOUT, e.getMessage());
+            record(sandbox, jobId, attempt, started, "failed", FailureCode.TIMEOUT, e.getMessage());
             fail(jobId, FailureCode.TIMEOUT, "Transcription took longer than its time limit of "
                     + HumanDurations.format(limit) + " and was stopped. Try a shorter file, or ask the operator "
                     + "to raise JOB_TIMEOUT_CEILING_SECONDS.");
         } catch (ChildCrashedException e) {
             crashed(jobId, attempt, started, e, sandbox);
         } catch (InterruptedException e) {
-            record(jobId, attempt, started, "interrupted", null, "worker stopping");
+            record(sandbox, jobId, attempt, started, "interrupted", null, "worker stopping");
             requeue(jobId, "The worker stopped while transcribing; the job will be resumed.");
             Thread.currentThread().interrupt();
             throw e;
         } catch (Exception e) {
             log.warn("Attempt {} at job {} failed", attempt, jobId, e);
-            record(jobId, attempt, started, "error", FailureCode.INTERNAL_ERROR, e.toString());
+            record(sandbox, jobId, attempt, started, "error", FailureCode.INTERNAL_ERROR, e.toString());
             requeue(jobId, "Attempt " + attempt + " of " + settings.maxAttempts()
                     + " failed for a reason on our side; the job will be tried again.");
             throw e;
@@ -189,7 +191,7 @@ public final class TranscribeStep {
 
     private void crashed(UUID jobId, int attempt, Instant started, ChildCrashedException e, Sandbox sandbox)
             throws ChildCrashedException {
-        record(jobId, attempt, started, "failed", FailureCode.WORKER_CRASHED,
+        record(sandbox, jobId, attempt, started, "failed", FailureCode.WORKER_CRASHED,
                 e.getMessage() + " Last output: " + String.join(" | ", sandbox.recentLog()));
         TranscriptionJob job = jobs.update(jobId, j -> j.crashed(now())).orElseThrow();
         int retries = slots.settings().crashRetries();
@@ -208,9 +210,11 @@ public final class TranscribeStep {
         });
     }
 
-    private void record(UUID jobId, int attempt, Instant started, String outcome, FailureCode code, String detail) {
+    private void record(Sandbox sandbox, UUID jobId, int attempt, Instant started, String outcome, FailureCode code,
+                        String detail) {
         try {
-            jobs.recordAttempt(new JobAttempt(jobId, attempt, started, now(), outcome, code, detail));
+            jobs.recordAttempt(new JobAttempt(jobId, attempt, started, now(), outcome, code, detail)
+                    .withChildLog(sandbox.recentLog()));
         } catch (RuntimeException e) {
             log.warn("Could not record attempt {} of job {}", attempt, jobId, e);
         }

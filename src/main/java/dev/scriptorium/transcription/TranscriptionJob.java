@@ -146,6 +146,23 @@ public class TranscriptionJob {
         quarantined = true;
     }
 
+    /**
+     * An operator's retry of a failed or canceled job: back to the queue with a clean slate (attempts, crashes and
+     * quarantine reset; the attempt history stays in job_attempt).
+     */
+    public void retry(Instant now) {
+        moveTo(JobStatus.QUEUED, now);
+        stage = null;
+        failureCode = null;
+        failureReason = "Retried by an operator.";
+        attempts = 0;
+        crashes = 0;
+        quarantined = false;
+        processedSeconds = 0;
+        etaSeconds = null;
+        completedAt = null;
+    }
+
     /** The API key that created the job; none for anonymous use. */
     public void ownedBy(UUID key) {
         ownerKey = key;

@@ -29,7 +29,10 @@ public final class TranscriptionJobs {
     }
 
     public void create(TranscriptionJob job) {
-        sessions.inTransaction(session -> session.persist(job));
+        sessions.inTransaction(session -> {
+            session.persist(job);
+            session.persist(new JobStageEvent(job));
+        });
         listener.changed(job, null);
     }
 
@@ -48,7 +51,11 @@ public final class TranscriptionJobs {
             TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (job != null) {
                 before[0] = job.status();
+                Optional<JobStage> stageBefore = job.stage();
                 change.accept(job);
+                if (job.status() != before[0] || !job.stage().equals(stageBefore)) {
+                    session.persist(new JobStageEvent(job));
+                }
             }
             return job;
         });
@@ -77,6 +84,7 @@ public final class TranscriptionJobs {
             session.createNativeMutationQuery("delete from transcript_chunk_claim where job_id = :id")
                     .setParameter("id", id).executeUpdate();
             job.complete(clock.instant());
+            session.persist(new JobStageEvent(job));
             return job;
         });
         if (completed == null) {
@@ -107,6 +115,14 @@ public final class TranscriptionJobs {
     public List<JobAttempt> attempts(UUID id) {
         return sessions.fromStatelessTransaction(session -> session
                 .createSelectionQuery("from JobAttempt where jobId = :id order by attempt", JobAttempt.class)
+                .setParameter("id", id)
+                .getResultList());
+    }
+
+    /** The job's moves between statuses and stages, oldest first. */
+    public List<JobStageEvent> timeline(UUID id) {
+        return sessions.fromStatelessTransaction(session -> session
+                .createSelectionQuery("from JobStageEvent where jobId = :id order by id", JobStageEvent.class)
                 .setParameter("id", id)
                 .getResultList());
     }

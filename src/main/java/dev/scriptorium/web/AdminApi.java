@@ -1,6 +1,8 @@
 package dev.scriptorium.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.admin.AdminOverview;
+import dev.scriptorium.reconcile.Reconciler;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
@@ -11,15 +13,22 @@ import java.util.UUID;
 final class AdminApi {
     private final TranscriptionJobs jobs;
     private final WaitingReasons waiting;
+    private final AdminOverview overview;
+    private final Reconciler requeue;
 
-    AdminApi(TranscriptionJobs jobs, WaitingReasons waiting) {
+    AdminApi(TranscriptionJobs jobs, WaitingReasons waiting, AdminOverview overview, Reconciler requeue) {
         this.jobs = jobs;
         this.waiting = waiting;
+        this.overview = overview;
+        this.requeue = requeue;
     }
 
     void register(RoutesConfig routes) {
         routes.before("/api/v1/admin/*", this::authorize);
         routes.put("/api/v1/admin/jobs/{id}/legal-hold", this::legalHold);
+        routes.get("/api/v1/admin/overview", ctx -> ctx.json(overview.read()));
+        routes.get("/api/v1/admin/jobs/{id}", this::job);
+        routes.post("/api/v1/admin/jobs/{id}/retry", this::retry);
     }
 
     /** Runs after {@link Access}: the caller is known; only admin keys (or the admin token) pass. */
@@ -29,6 +38,53 @@ final class AdminApi {
             throw new ApiError(401, "unauthorized", "The admin API needs an admin key ('keys create NAME --admin')"
                     + " or the ADMIN_TOKEN, sent as 'Authorization: Bearer KEY'.");
         }
+    }
+
+    /** A job with everything an operator needs: owner, attempts with the child's output, and its timeline. */
+    private void job(Context ctx) {
+        UUID id = JobsApi.parseId(ctx.pathParam("id"));
+        TranscriptionJob job = jobs.find(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("job", JobView.of(job, waiting.of(job)));
+        answer.put("owner_key", job.ownerKey().orElse(null));
+        answer.put("attempts", jobs.attempts(id).stream().map(attempt -> {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("attempt", attempt.attempt());
+            row.put("started_at", attempt.startedAt());
+            row.put("ended_at", attempt.endedAt());
+            row.put("outcome", attempt.outcome());
+            row.put("failure_code", attempt.failureCode().orElse(null));
+            row.put("detail", attempt.detail().orElse(null));
+            row.put("child_log", attempt.childLog().orElse(null));
+            return row;
+        }).toList());
+        java.util.List<dev.scriptorium.transcription.JobStageEvent> events = jobs.timeline(id);
+        java.util.List<java.util.Map<String, Object>> timeline = new java.util.ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            var event = events.get(i);
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("status", event.status().apiName());
+            row.put("stage", event.stage().map(dev.scriptorium.transcription.JobStage::apiName).orElse(null));
+            row.put("at", event.at());
+            // How long the job stayed in this status and stage: until the next move (or until now, if it is current).
+            java.time.Instant until = i + 1 < events.size() ? events.get(i + 1).at()
+                    : event.status().isFinished() ? event.at() : java.time.Instant.now();
+            row.put("seconds", java.time.Duration.between(event.at(), until).toMillis() / 1000.0);
+            timeline.add(row);
+        }
+        answer.put("timeline", timeline);
+        ctx.json(answer);
+    }
+
+    private void retry(Context ctx) {
+        UUID id = JobsApi.parseId(ctx.pathParam("id"));
+        TranscriptionJob job;
+        try {
+            job = requeue.retry(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, "not_retriable", e.getMessage());
+        }
+        ctx.json(JobView.of(job, waiting.of(job)));
     }
 
     /** {"legal_hold": true} keeps the job, its media and transcript whatever the retention policy says. */

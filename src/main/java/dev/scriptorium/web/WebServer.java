@@ -3,7 +3,9 @@ package dev.scriptorium.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.access.RateLimits;
+import dev.scriptorium.admin.AdminOverview;
 import dev.scriptorium.ingest.Uploads;
+import dev.scriptorium.reconcile.Reconciler;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.whisper.ModelStatus;
@@ -45,6 +47,7 @@ public final class WebServer implements AutoCloseable {
     /** @param anonymous whether the form and API work without an API key */
     public WebServer(HttpSettings settings, boolean anonymous, Path uploadTempDir, ObjectMapper json, Uploads uploads,
                      TranscriptionJobs jobs, JobDeletion deletion, ApiKeys keys, RedisClient redis,
+                     AdminOverview overview, Reconciler requeue,
                      Supplier<ModelStatus> model,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness,
@@ -54,7 +57,8 @@ public final class WebServer implements AutoCloseable {
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
         JobsApi api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
-        AdminApi admin = new AdminApi(jobs, waiting);
+        AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
+        String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),
                 new RateLimits(redis, settings.uploadsPerMinute(), settings.requestsPerMinute()));
         try {
@@ -68,6 +72,7 @@ public final class WebServer implements AutoCloseable {
             api.register(config.routes);
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
+            config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get(),
                     "anonymous_access", anonymous)));
             // Operators' scrape target; NetworkPolicies keep it off the public ingress (see k8s/).

@@ -3,6 +3,8 @@ package dev.scriptorium.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.transcription.JobOptions;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
 
 /** The reconciler finds jobs whose row was committed but whose queue entry never was, and gets them done. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,6 +39,13 @@ class ReconcilerTest {
     void stop() throws Exception {
         if (stack != null) {
             stack.close();
+        }
+    }
+
+    /** The rows were changed behind the service's back, so its status cache still holds the old state. */
+    private static void forgetCachedStatus(String id) {
+        try (RedisClient redis = RedisClient.create(TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"))) {
+            redis.del(JobEvents.statusKey(UUID.fromString(id)));
         }
     }
 
@@ -72,6 +82,7 @@ class ReconcilerTest {
             statement.setObject(2, UUID.fromString(id));
             statement.executeUpdate();
         }
+        forgetCachedStatus(id);
 
         JsonNode job = stack.api().awaitFinished(id, Duration.ofMinutes(2));
 
@@ -95,6 +106,7 @@ class ReconcilerTest {
             statement.setString(3, id);
             statement.executeUpdate();
         }
+        forgetCachedStatus(id);
 
         JsonNode job = stack.api().awaitFinished(id, Duration.ofMinutes(2));
 

@@ -23,10 +23,10 @@ class JobTransitionsTest {
     }
 
     @Test
-    void finishedJobsNeverMoveAgainExceptAFailedJobBeingRetried() {
+    void finishedJobsNeverMoveAgainExceptAFailedOrCanceledJobBeingRetried() {
         for (JobStatus to : JobStatus.values()) {
             assertThat(JobTransitions.allowed(JobStatus.COMPLETED, to)).isFalse();
-            assertThat(JobTransitions.allowed(JobStatus.CANCELED, to)).isFalse();
+            assertThat(JobTransitions.allowed(JobStatus.CANCELED, to)).isEqualTo(to == JobStatus.QUEUED);
             assertThat(JobTransitions.allowed(JobStatus.FAILED, to)).isEqualTo(to == JobStatus.QUEUED);
         }
     }
