@@ -125,10 +125,17 @@ public final class WhisperEngine implements AutoCloseable {
         }
         int count = whisper.fullNSegments(context);
         List<WhisperSegment> segments = new ArrayList<>(count);
+        double previousEnd = 0;
         for (int i = 0; i < count; i++) {
             double start = whisper.fullGetSegmentTimestamp0(context, i) / 100.0;
             double end = whisper.fullGetSegmentTimestamp1(context, i) / 100.0;
+            if (!settings.timestamps()) {
+                // Without timestamp tokens whisper.cpp gives every window's segment the call's start time; a
+                // window's text begins where the previous window ended.
+                start = Math.max(start, previousEnd);
+            }
             segments.add(new WhisperSegment(start, Math.max(start, end), whisper.fullGetSegmentText(context, i)));
+            previousEnd = Math.max(previousEnd, end);
         }
         return segments;
     }

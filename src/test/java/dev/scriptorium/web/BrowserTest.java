@@ -106,6 +106,21 @@ class BrowserTest {
         assertThat(transcript).isNotBlank();
         assertThat(card.findElements(By.cssSelector(".links a"))).extracting(WebElement::getText)
                 .containsExactly("TXT", "SRT", "VTT", "JSON");
+
+        // The transcript plays along with the uploaded file: a click on a segment seeks there and marks it.
+        List<WebElement> segments = card.findElements(By.cssSelector(".transcript .segment"));
+        assertThat(segments).hasSizeGreaterThan(2);
+        WebElement third = segments.get(2);
+        double start = Double.parseDouble(third.getDomAttribute("data-start"));
+        third.click();
+        Object position = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return arguments[0].querySelector('.player').currentTime;", card);
+        assertThat(((Number) position).doubleValue()).isCloseTo(start, org.assertj.core.api.Assertions.within(0.5));
+        String times = segments.stream().map(segment -> segment.getDomAttribute("data-start") + "-"
+                + segment.getDomAttribute("data-end")).toList().toString();
+        assertThat(third.getDomAttribute("class")).as(times).contains("playing");
+        assertThat(segments.get(0).getDomAttribute("class")).doesNotContain("playing");
+        screenshot("2b-user-page-segment-playing");
     }
 
     @Test
