@@ -31,7 +31,7 @@ import dev.scriptorium.transcription.ChunkClaims;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
-import dev.scriptorium.web.CachedJob;
+import dev.scriptorium.web.StatusEntry;
 import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
@@ -108,7 +108,7 @@ public final class Application implements AutoCloseable {
 
         // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
         jobs = new TranscriptionJobs(database.sessions(), Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000)),
-                new JobEvents(redis, json, CachedJob::of).andThen(metrics.jobListener()));
+                new JobEvents(redis, json, StatusEntry.encoder(json)).andThen(metrics.jobListener()));
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);

@@ -6,7 +6,6 @@ import dev.scriptorium.transcription.JobChangeListener;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.util.UUID;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -25,13 +24,18 @@ public final class JobEvents implements JobChangeListener {
     public static final long UNFINISHED_TTL_SECONDS = 60;
     private final RedisClient redis;
     private final ObjectMapper json;
-    private final Function<TranscriptionJob, ?> view;
+    private final Encoder encoder;
 
-    /** @param view renders a job as the API shows it; cached and published as JSON */
-    public JobEvents(RedisClient redis, ObjectMapper json, Function<TranscriptionJob, ?> view) {
+    /** Renders a job as cached and published (e.g. its API view). */
+    @FunctionalInterface
+    public interface Encoder {
+        String encode(TranscriptionJob job) throws JsonProcessingException;
+    }
+
+    public JobEvents(RedisClient redis, ObjectMapper json, Encoder encoder) {
         this.redis = redis;
         this.json = json;
-        this.view = view;
+        this.encoder = encoder;
     }
 
     /** Channels of all jobs, for one pattern subscription per process. */
@@ -48,7 +52,7 @@ public final class JobEvents implements JobChangeListener {
     @Override
     public void changed(TranscriptionJob job, JobStatus before) {
         try {
-            String message = json.writeValueAsString(view.apply(job));
+            String message = encoder.encode(job);
             long ttl = job.status().isFinished() ? FINISHED_TTL_SECONDS : UNFINISHED_TTL_SECONDS;
             redis.set(statusKey(job.id()), message, SetParams.setParams().ex(ttl));
             redis.publish(channel(job.id()), message);

@@ -31,30 +31,51 @@ final class JobStatusReader {
         this.redis = redis;
         this.json = json;
         // Nodes of different versions share the cache: a field this one does not know is skipped.
-        this.reader = json.readerFor(CachedJob.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.reader = json.readerFor(JobView.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.jobs = jobs;
         this.waiting = waiting;
     }
 
     /** The job as the caller may see it; empty if it does not exist or belongs to someone else. */
     Optional<JobView> read(UUID id, Caller caller) {
-        CachedJob job = cached(id).orElse(null);
-        if (job == null) {
-            job = jobs.find(id).map(CachedJob::of).orElse(null);
-            if (job == null) {
+        return entry(id, caller).flatMap(this::view);
+    }
+
+    /**
+     * The job's cache entry as the caller may see it, for answering without parsing. Its view lacks the waiting
+     * reason, which only a queued job can have.
+     */
+    Optional<StatusEntry> entry(UUID id, Caller caller) {
+        StatusEntry entry = cached(id).orElse(null);
+        if (entry == null) {
+            Optional<TranscriptionJob> job = jobs.find(id);
+            if (job.isEmpty()) {
                 return Optional.empty();
             }
-            fill(job);
+            String encoded;
+            try {
+                encoded = StatusEntry.encode(json, job.get());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            entry = StatusEntry.decode(encoded).orElseThrow();
+            fill(id, encoded, entry.finished());
         }
-        return visible(job, caller);
+        return caller.maySee(entry.owner().orElse(null)) ? Optional.of(entry) : Optional.empty();
     }
 
     /** A message of the status bus, as the caller may see it. */
     Optional<JobView> parse(String message, Caller caller) {
+        return StatusEntry.decode(message).filter(entry -> caller.maySee(entry.owner().orElse(null)))
+                .flatMap(this::view);
+    }
+
+    private Optional<JobView> view(StatusEntry entry) {
         try {
-            return visible(reader.readValue(message), caller);
+            JobView view = reader.readValue(entry.viewJson());
+            return Optional.of(view.withWaitingReason(waiting.of(view)));
         } catch (Exception e) {
-            log.debug("Unreadable status message: {}", e.toString());
+            log.debug("Unreadable status entry: {}", e.toString());
             return Optional.empty();
         }
     }
@@ -63,13 +84,6 @@ final class JobStatusReader {
     JobView view(TranscriptionJob job) {
         JobView view = JobView.of(job, Optional.empty());
         return view.withWaitingReason(waiting.of(view));
-    }
-
-    private Optional<JobView> visible(CachedJob job, Caller caller) {
-        if (!caller.maySee(job.owner())) {
-            return Optional.empty();
-        }
-        return Optional.of(job.view().withWaitingReason(waiting.of(job.view())));
     }
 
     /** Drops the cached entry, e.g. once the job is deleted. */
@@ -81,10 +95,10 @@ final class JobStatusReader {
         }
     }
 
-    private Optional<CachedJob> cached(UUID id) {
+    private Optional<StatusEntry> cached(UUID id) {
         try {
             String entry = redis.get(JobEvents.statusKey(id));
-            return entry == null ? Optional.empty() : Optional.of(reader.readValue(entry));
+            return entry == null ? Optional.empty() : StatusEntry.decode(entry);
         } catch (Exception e) {
             log.debug("Status cache unavailable for job {}: {}", id, e.toString());
             return Optional.empty();
@@ -92,13 +106,12 @@ final class JobStatusReader {
     }
 
     /** Only if absent: a worker's write of a newer state must never be replaced by this older read. */
-    private void fill(CachedJob job) {
+    private void fill(UUID id, String encoded, boolean finished) {
         try {
-            long ttl = job.view().finished() ? JobEvents.FINISHED_TTL_SECONDS : JobEvents.UNFINISHED_TTL_SECONDS;
-            redis.set(JobEvents.statusKey(job.view().id()), json.writeValueAsString(job),
-                    SetParams.setParams().nx().ex(ttl));
+            long ttl = finished ? JobEvents.FINISHED_TTL_SECONDS : JobEvents.UNFINISHED_TTL_SECONDS;
+            redis.set(JobEvents.statusKey(id), encoded, SetParams.setParams().nx().ex(ttl));
         } catch (Exception e) {
-            log.debug("Could not fill the status cache for job {}: {}", job.view().id(), e.toString());
+            log.debug("Could not fill the status cache for job {}: {}", id, e.toString());
         }
     }
 }

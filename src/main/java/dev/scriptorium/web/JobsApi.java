@@ -188,6 +188,21 @@ final class JobsApi {
         int waitSeconds = waitSeconds(ctx.queryParam("wait"));
         Caller caller = Access.caller(ctx);
         String sent = ctx.header("If-None-Match");
+        if (waitSeconds == 0) {
+            // The common poll: a job that is not queued has no waiting reason, so its cached view is the answer.
+            StatusEntry entry = status.entry(id, caller)
+                    .orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
+            if (!entry.status().equals(JobStatus.QUEUED.apiName())) {
+                String etag = etag(id, entry.version(), null);
+                ctx.header("ETag", etag).header("Cache-Control", "no-cache");
+                if (etag.equals(sent)) {
+                    ctx.status(HttpStatus.NOT_MODIFIED);
+                } else {
+                    ctx.contentType("application/json").result(entry.viewJson());
+                }
+                return;
+            }
+        }
         JobView view;
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         // Listening before the first look: a change between the look and the wait still wakes this request.
@@ -266,8 +281,12 @@ final class JobsApi {
 
     /** Changes with every committed change of the job, and with the reason a queued job waits. */
     static String etag(JobView view) {
-        String waiting = view.waitingReason() == null ? "" : "-" + Integer.toHexString(view.waitingReason().hashCode());
-        return "\"" + view.id() + "-" + view.version() + waiting + "\"";
+        return etag(view.id(), view.version(), view.waitingReason());
+    }
+
+    private static String etag(UUID id, long version, String waitingReason) {
+        String waiting = waitingReason == null ? "" : "-" + Integer.toHexString(waitingReason.hashCode());
+        return "\"" + id + "-" + version + waiting + "\"";
     }
 
     private static int waitSeconds(String raw) {

@@ -58,7 +58,7 @@ class JobEventsTest {
             thread.start();
             assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
 
-            new JobEvents(publisher, json, JobEventsTest::view).changed(job, null);
+            new JobEvents(publisher, json, changed -> json.writeValueAsString(view(changed))).changed(job, null);
 
             JsonNode event = json.readTree(received.poll(5, TimeUnit.SECONDS));
             assertThat(event.get("status").asText()).isEqualTo("processing");
@@ -74,7 +74,7 @@ class JobEventsTest {
     @Test
     void anUnreachableRedisIsLoggedNotThrown() {
         try (RedisClient unreachable = RedisClient.create("redis://127.0.0.1:1")) {
-            new JobEvents(unreachable, json, JobEventsTest::view).changed(job(), null);
+            new JobEvents(unreachable, json, changed -> json.writeValueAsString(view(changed))).changed(job(), null);
         }
     }
 }

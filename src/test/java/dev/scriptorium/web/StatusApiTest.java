@@ -83,7 +83,9 @@ class StatusApiTest {
             JsonNode fromDatabase = api.job(id);
 
             assertThat(fromCache).isEqualTo(fromDatabase);
-            assertThat(JSON.readTree(cached).get("view").get("version")).isEqualTo(fromDatabase.get("version"));
+            assertThat(JSON.readTree(cached.substring(cached.indexOf('\n') + 1)).get("version"))
+                    .isEqualTo(fromDatabase.get("version"));
+            assertThat(cached).startsWith("v1 - " + fromDatabase.get("version").asLong() + " completed\n");
             assertThat(client.get(JobEvents.statusKey(UUID.fromString(id)))).as("filled again on the miss")
                     .isNotNull();
         }
