@@ -1,17 +1,18 @@
 package dev.scriptorium.ingest;
 
+import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.transcription.FailureCode;
 import dev.scriptorium.transcription.JobStage;
+import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Duration;
-import dev.scriptorium.metrics.Metrics;
 import org.jobrunr.jobs.annotations.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,12 +56,30 @@ public final class IngestStep {
                         + "be stored. Please upload the file again.", jobs.clock().instant()));
                 return;
             }
-            jobs.update(jobId, job -> job.startStage(JobStage.INGESTING, jobs.clock().instant()));
+            Optional<TranscriptionJob> ingesting = jobs.update(jobId, job -> {
+                if (job.status() == JobStatus.QUEUED) {
+                    job.startStage(JobStage.INGESTING, jobs.clock().instant());
+                }
+            });
+            if (ingesting.isEmpty() || ingesting.get().status() != JobStatus.PROCESSING) {
+                staging.delete(jobId);
+                return;
+            }
             long started = System.nanoTime();
             String key = mediaKey(jobId);
             long size = Files.size(staged);
             store.put(key, staged, "application/octet-stream");
-            jobs.update(jobId, job -> job.stored(key, size, jobs.clock().instant()));
+            Optional<TranscriptionJob> stored = jobs.update(jobId, job -> {
+                if (job.status() == JobStatus.PROCESSING) {
+                    job.stored(key, size, jobs.clock().instant());
+                }
+            });
+            if (stored.isEmpty() || stored.get().mediaKey().isEmpty()) {
+                // Canceled (or deleted) while its upload was being stored: nothing to hand over, nothing to keep.
+                store.delete(key);
+                staging.delete(jobId);
+                return;
+            }
             metrics.stageTook(JobStage.INGESTING, Duration.ofNanos(System.nanoTime() - started));
             log.info("Stored upload of job {} ({} bytes)", jobId, size);
         }

@@ -108,6 +108,8 @@ public class TranscriptionJob {
 
     /** The media is in object storage; the job now waits for a transcription worker. */
     public void stored(String key, long sizeBytes, Instant now) {
+        // Only an ingesting job hands over: queued is also where a retry leads, and a canceled job must stay so.
+        requireStatus(JobStatus.PROCESSING, JobStatus.QUEUED);
         moveTo(JobStatus.QUEUED, now);
         stage = null;
         mediaKey = key;
@@ -116,6 +118,7 @@ public class TranscriptionJob {
 
     /** An attempt broke off for a reason unrelated to the media; the job waits for the next attempt. */
     public void requeue(String reason, Instant now) {
+        requireStatus(JobStatus.PROCESSING, JobStatus.QUEUED);
         moveTo(JobStatus.QUEUED, now);
         stage = null;
         failureReason = reason;
@@ -151,6 +154,9 @@ public class TranscriptionJob {
      * quarantine reset; the attempt history stays in job_attempt).
      */
     public void retry(Instant now) {
+        if (status != JobStatus.FAILED && status != JobStatus.CANCELED) {
+            throw new IllegalTransitionException(status, JobStatus.QUEUED);
+        }
         moveTo(JobStatus.QUEUED, now);
         stage = null;
         failureCode = null;
@@ -207,6 +213,13 @@ public class TranscriptionJob {
         failureCode = code.apiName();
         failureReason = reason;
         completedAt = now;
+    }
+
+    /** For moves the table allows from several statuses but this change only from one. */
+    private void requireStatus(JobStatus expected, JobStatus next) {
+        if (status != expected) {
+            throw new IllegalTransitionException(status, next);
+        }
     }
 
     private void moveTo(JobStatus next, Instant now) {

@@ -70,4 +70,30 @@ class JobTransitionsTest {
         assertThatThrownBy(() -> job.fail(FailureCode.INTERNAL_ERROR, "late", NOW))
                 .isInstanceOf(IllegalTransitionException.class);
     }
+
+    @Test
+    void aJobCanceledWhileItsUploadWasStoredIsNotHandedOverToTranscription() {
+        TranscriptionJob job = queuedJob();
+        job.startStage(JobStage.INGESTING, NOW);
+        job.cancel(NOW);
+        assertThatThrownBy(() -> job.stored("media/x", 10, NOW)).isInstanceOf(IllegalTransitionException.class);
+        assertThat(job.status()).isEqualTo(JobStatus.CANCELED);
+    }
+
+    @Test
+    void onlyAFailedOrCanceledJobCanBeRetriedAndARetryStartsAfresh() {
+        TranscriptionJob completed = queuedJob();
+        completed.beginAttempt(NOW);
+        completed.complete(NOW);
+        assertThatThrownBy(() -> completed.retry(NOW)).isInstanceOf(IllegalTransitionException.class);
+
+        TranscriptionJob failed = queuedJob();
+        failed.beginAttempt(NOW);
+        failed.fail(FailureCode.TIMEOUT, "too slow", NOW);
+        failed.retry(NOW);
+        assertThat(failed.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(failed.attempts()).isZero();
+        assertThat(failed.failureCode()).isEmpty();
+        assertThat(failed.completedAt()).isEmpty();
+    }
 }
