@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -44,19 +43,10 @@ public final class AdminOverview {
     public Map<String, Object> read() throws SQLException {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("queues", queues.read());
-        Map<String, Long> statuses = new LinkedHashMap<>();
-        for (String status : List.of("queued", "processing", "completed", "failed", "canceled")) {
-            statuses.put(status, 0L);
-        }
+        Map<String, Long> statuses;
         Map<String, Object> storage = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select status, count(*) from transcription_job group by status");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    statuses.put(rows.getString(1).toLowerCase(Locale.ROOT), rows.getLong(2));
-                }
-            }
+            statuses = JobCounts.byStatus(connection);
             try (PreparedStatement select = connection.prepareStatement("select count(*), coalesce(sum("
                     + "media_size_bytes), 0) from transcription_job where media_key is not null");
                  ResultSet row = select.executeQuery()) {

@@ -1,15 +1,13 @@
 package dev.scriptorium.metrics;
 
+import dev.scriptorium.admin.JobCounts;
 import dev.scriptorium.admin.QueueStats;
 import io.prometheus.client.Collector;
 import io.prometheus.client.GaugeMetricFamily;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseGauges extends Collector {
     private static final Logger log = LoggerFactory.getLogger(DatabaseGauges.class);
-    private static final List<String> STATUSES = List.of("QUEUED", "PROCESSING", "COMPLETED", "FAILED", "CANCELED");
     private final DataSource dataSource;
     private final List<String> queues;
 
@@ -35,20 +32,7 @@ public final class DatabaseGauges extends Collector {
         List<MetricFamilySamples> families = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             GaugeMetricFamily jobs = new GaugeMetricFamily("scriptorium_jobs", "Jobs by status.", List.of("status"));
-            long[] counts = new long[STATUSES.size()];
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select status, count(*) from transcription_job group by status");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    int index = STATUSES.indexOf(rows.getString(1));
-                    if (index >= 0) {
-                        counts[index] = rows.getLong(2);
-                    }
-                }
-            }
-            for (int i = 0; i < STATUSES.size(); i++) {
-                jobs.addMetric(List.of(STATUSES.get(i).toLowerCase(Locale.ROOT)), counts[i]);
-            }
+            JobCounts.byStatus(connection).forEach((status, count) -> jobs.addMetric(List.of(status), count));
             families.add(jobs);
             GaugeMetricFamily depth = new GaugeMetricFamily("scriptorium_queue_depth",
                     "Entries waiting in each queue (JobRunr state ENQUEUED).", List.of("queue"));

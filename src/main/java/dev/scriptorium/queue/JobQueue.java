@@ -1,5 +1,6 @@
 package dev.scriptorium.queue;
 
+import dev.scriptorium.app.ProcessName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -153,17 +154,12 @@ public final class JobQueue implements AutoCloseable {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
                 .usingStandardBackgroundJobServerConfiguration()
                 // Which process ran a job stays visible in the job's history and on the dashboard.
-                .andName(name + "/" + ProcessHandle.current().pid() + "@" + hostName())
+                .andName(name + "/" + ProcessName.current())
                 .andWorkerCount(workers)
                 .andPollInterval(pollInterval)
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(10));
         server = new BackgroundJobServer(storage, json, activator, configuration);
         server.start();
-    }
-
-    private static String hostName() {
-        String host = System.getenv("HOSTNAME");
-        return host != null && !host.isBlank() ? host : "localhost";
     }
 
     public synchronized boolean serverRunning() {

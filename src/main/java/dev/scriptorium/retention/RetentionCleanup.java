@@ -326,13 +326,12 @@ public final class RetentionCleanup {
                     }
                 }
             }
+            // One lookup for the directory's old entries, not one per entry.
+            Map<UUID, JobState> jobs = jobStates(old.stream()
+                    .flatMap(entry -> leadingJobId(entry.getFileName().toString()).stream()).toList());
             for (Path entry : old) {
                 Optional<UUID> jobId = leadingJobId(entry.getFileName().toString());
-                if (jobId.isEmpty()) {
-                    continue;
-                }
-                JobState job = jobStates(List.of(jobId.get())).get(jobId.get());
-                if (job == null || job.ended()) {
+                if (jobId.isPresent() && (!jobs.containsKey(jobId.get()) || jobs.get(jobId.get()).ended())) {
                     leftovers.add(entry);
                 }
             }

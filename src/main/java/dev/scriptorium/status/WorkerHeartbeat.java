@@ -1,6 +1,7 @@
 package dev.scriptorium.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.app.ProcessName;
 import dev.scriptorium.sandbox.Sandbox;
 import dev.scriptorium.sandbox.WorkerSlots;
 import java.time.Instant;
@@ -34,8 +35,7 @@ public final class WorkerHeartbeat implements AutoCloseable {
      */
     public WorkerHeartbeat(RedisClient redis, ObjectMapper json, String device, String model,
                            Supplier<Optional<WorkerSlots>> slots) {
-        String name = ProcessHandle.current().pid() + "@" + Optional.ofNullable(System.getenv("HOSTNAME"))
-                .filter(host -> !host.isBlank()).orElse("localhost");
+        String name = ProcessName.current();
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "worker-heartbeat");
             thread.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.scriptorium.transcription;
 
+import dev.scriptorium.app.ProcessName;
 import dev.scriptorium.media.AudioChunk;
 import java.time.Duration;
 import java.util.UUID;
@@ -66,12 +67,6 @@ public final class ChunkClaims {
 
     /** A fresh holder name: which process and what for, plus a random part so every claimant is distinct. */
     public static String holder(String role) {
-        return ProcessHandle.current().pid() + "@" + hostName() + "/" + role + "/"
-                + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static String hostName() {
-        String host = System.getenv("HOSTNAME");
-        return host != null && !host.isBlank() ? host : "localhost";
+        return ProcessName.current() + "/" + role + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -3,10 +3,18 @@ package dev.scriptorium.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.admin.AdminOverview;
 import dev.scriptorium.reconcile.Reconciler;
+import dev.scriptorium.transcription.JobStage;
+import dev.scriptorium.transcription.JobStageEvent;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Operator endpoints under /api/v1/admin, for admin keys and the ADMIN_TOKEN only. */
@@ -44,11 +52,11 @@ final class AdminApi {
     private void job(Context ctx) {
         UUID id = JobsApi.parseId(ctx.pathParam("id"));
         TranscriptionJob job = jobs.find(id).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
-        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("job", JobView.of(job, waiting.of(job)));
         answer.put("owner_key", job.ownerKey().orElse(null));
         answer.put("attempts", jobs.attempts(id).stream().map(attempt -> {
-            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            Map<String, Object> row = new LinkedHashMap<>();
             row.put("attempt", attempt.attempt());
             row.put("started_at", attempt.startedAt());
             row.put("ended_at", attempt.endedAt());
@@ -58,18 +66,18 @@ final class AdminApi {
             row.put("child_log", attempt.childLog().orElse(null));
             return row;
         }).toList());
-        java.util.List<dev.scriptorium.transcription.JobStageEvent> events = jobs.timeline(id);
-        java.util.List<java.util.Map<String, Object>> timeline = new java.util.ArrayList<>();
+        List<JobStageEvent> events = jobs.timeline(id);
+        List<Map<String, Object>> timeline = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
-            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            Map<String, Object> row = new LinkedHashMap<>();
             row.put("status", event.status().apiName());
-            row.put("stage", event.stage().map(dev.scriptorium.transcription.JobStage::apiName).orElse(null));
+            row.put("stage", event.stage().map(JobStage::apiName).orElse(null));
             row.put("at", event.at());
             // How long the job stayed in this status and stage: until the next move (or until now, if it is current).
-            java.time.Instant until = i + 1 < events.size() ? events.get(i + 1).at()
-                    : event.status().isFinished() ? event.at() : java.time.Instant.now();
-            row.put("seconds", java.time.Duration.between(event.at(), until).toMillis() / 1000.0);
+            Instant until = i + 1 < events.size() ? events.get(i + 1).at()
+                    : event.status().isFinished() ? event.at() : Instant.now();
+            row.put("seconds", Duration.between(event.at(), until).toMillis() / 1000.0);
             timeline.add(row);
         }
         answer.put("timeline", timeline);

@@ -1,9 +1,12 @@
 package dev.scriptorium.web;
 
 import dev.scriptorium.status.JobEvents;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
@@ -12,11 +15,12 @@ import redis.clients.jedis.RedisClient;
 /**
  * Hands this web node's long polls and event streams every job change the moment any node publishes it: one
  * pattern subscription to every job's channel, on one thread, re-established whenever Redis comes back. Listeners
- * also look on their own once a second, so that without Redis everything still works, a little later. Thread-safe; close it once, from the composition root.
+ * also look on their own once a second, so that without Redis everything still works, a little later.
+ * Thread-safe; close it once, from the composition root.
  */
 final class JobChangeFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobChangeFeed.class);
-    private final ConcurrentHashMap<UUID, java.util.List<java.util.function.Consumer<String>>> listeners =
+    private final ConcurrentHashMap<UUID, List<Consumer<String>>> listeners =
             new ConcurrentHashMap<>();
     private final RedisClient redis;
     private final Thread subscriber;
@@ -34,8 +38,8 @@ final class JobChangeFeed implements AutoCloseable {
      * Hands every message published for the job to {@code listener}, in order, until the returned registration is
      * closed. Messages only come while Redis is reachable.
      */
-    AutoCloseable listen(UUID id, java.util.function.Consumer<String> listener) {
-        listeners.computeIfAbsent(id, key -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+    AutoCloseable listen(UUID id, Consumer<String> listener) {
+        listeners.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>()).add(listener);
         return () -> listeners.computeIfPresent(id, (key, current) -> {
             current.remove(listener);
             return current.isEmpty() ? null : current;
@@ -77,7 +81,7 @@ final class JobChangeFeed implements AutoCloseable {
     private void deliver(String channel, String message) {
         try {
             UUID id = UUID.fromString(channel.substring(channel.lastIndexOf(':') + 1));
-            for (java.util.function.Consumer<String> listener : listeners.getOrDefault(id, java.util.List.of())) {
+            for (Consumer<String> listener : listeners.getOrDefault(id, List.of())) {
                 listener.accept(message);
             }
         } catch (IllegalArgumentException ignored) {

@@ -1,5 +1,7 @@
 package dev.scriptorium.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
@@ -13,13 +15,22 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /** The jobs API: HTTP in, calls into the pipeline, HTTP out. */
 final class JobsApi {
@@ -69,7 +80,7 @@ final class JobsApi {
                         "Send one file per request; create one job for each file.");
             }
             JobOptions options = options(ctx);
-            java.util.Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
+            Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
             TranscriptionJob job = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
                     Access.caller(ctx).key(),
@@ -93,14 +104,14 @@ final class JobsApi {
     /** Ten years: beyond that, a retention override is a typo rather than a wish. */
     private static final long MAX_DELETE_AFTER = 10L * 366 * 24 * 3600;
 
-    private static java.util.Optional<Long> deleteAfter(String raw) {
+    private static Optional<Long> deleteAfter(String raw) {
         if (raw == null || raw.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             long seconds = Long.parseLong(raw.strip());
             if (seconds >= 0 && seconds <= MAX_DELETE_AFTER) {
-                return java.util.Optional.of(seconds);
+                return Optional.of(seconds);
             }
         } catch (NumberFormatException e) {
             // Answered below.
@@ -118,7 +129,7 @@ final class JobsApi {
      */
     private void list(Context ctx) {
         Optional<JobStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(raw -> !raw.isBlank())
-                .map(raw -> java.util.Arrays.stream(JobStatus.values())
+                .map(raw -> Arrays.stream(JobStatus.values())
                         .filter(candidate -> candidate.apiName().equals(raw.strip().toLowerCase(Locale.ROOT)))
                         .findFirst()
                         .orElseThrow(() -> ApiError.badRequest("invalid_status", "status must be one of queued,"
@@ -137,7 +148,7 @@ final class JobsApi {
         List<TranscriptionJob> page = jobs.page(owner, status, search, cursor, limit + 1);
         boolean more = page.size() > limit;
         List<TranscriptionJob> shown = more ? page.subList(0, limit) : page;
-        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", shown.stream().map(this.status::view).toList());
         answer.put("next_cursor", more ? encodeCursor(shown.get(shown.size() - 1)) : null);
         ctx.json(answer);
@@ -161,16 +172,16 @@ final class JobsApi {
     /** Opaque to clients: the last job's creation time and id. */
     private static String encodeCursor(TranscriptionJob last) {
         String mark = last.createdAt().toString() + "|" + last.id();
-        return java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mark.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mark.getBytes(StandardCharsets.UTF_8));
     }
 
     private static TranscriptionJobs.PageMark decodeCursor(String raw) {
         try {
-            String mark = new String(java.util.Base64.getUrlDecoder().decode(raw.strip()),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String mark = new String(Base64.getUrlDecoder().decode(raw.strip()),
+                    StandardCharsets.UTF_8);
             int bar = mark.indexOf('|');
-            return new TranscriptionJobs.PageMark(java.time.Instant.parse(mark.substring(0, bar)),
+            return new TranscriptionJobs.PageMark(Instant.parse(mark.substring(0, bar)),
                     UUID.fromString(mark.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw ApiError.badRequest("invalid_cursor", "cursor must be the next_cursor of a previous page, as it"
@@ -204,7 +215,7 @@ final class JobsApi {
             }
         }
         JobView view;
-        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         // Listening before the first look: a change between the look and the wait still wakes this request.
         try (AutoCloseable listening = waitSeconds > 0 ? changes.listen(id, messages::add) : () -> { }) {
             view = current(id, caller);
@@ -213,7 +224,7 @@ final class JobsApi {
             while (etag(view).equals(baseline) && !view.finished() && System.nanoTime() < deadline) {
                 // Without Redis no message comes: look again every second.
                 long millis = Math.min(1000, (deadline - System.nanoTime()) / 1_000_000);
-                messages.poll(Math.max(1, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+                messages.poll(Math.max(1, millis), TimeUnit.MILLISECONDS);
                 messages.clear();
                 view = current(id, caller);
             }
@@ -241,7 +252,7 @@ final class JobsApi {
             client.sendEvent("error", e.getMessage());
             return;
         }
-        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         // Listening before the first look: no change can fall between the two.
         try (AutoCloseable listening = changes.listen(id, messages::add)) {
             Caller caller = Access.caller(client.ctx());
@@ -252,7 +263,7 @@ final class JobsApi {
             }
             JobView sent = send(client, first.get());
             while (!client.terminated() && !sent.finished()) {
-                String message = messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                String message = messages.poll(1, TimeUnit.SECONDS);
                 Optional<JobView> next = message != null ? status.parse(message, caller)
                         : status.read(id, caller);
                 if (message == null && next.isEmpty()) {
@@ -270,7 +281,7 @@ final class JobsApi {
         }
     }
 
-    private JobView send(SseClient client, JobView view) throws com.fasterxml.jackson.core.JsonProcessingException {
+    private JobView send(SseClient client, JobView view) throws JsonProcessingException {
         client.sendEvent("status", json.writeValueAsString(view), String.valueOf(view.version()));
         return view;
     }
@@ -306,7 +317,7 @@ final class JobsApi {
     }
 
     /** Purges the job's media, transcript and record now. */
-    private void delete(Context ctx) throws java.sql.SQLException {
+    private void delete(Context ctx) throws SQLException {
         UUID id = parseId(ctx.pathParam("id"));
         job(ctx);
         switch (deletion.delete(id)) {
