@@ -78,6 +78,7 @@ public class PipelineBenchmark {
         env.put("DATA_DIR", work.resolve("data").toString());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
         env.put("WHISPER_MODEL", model.toString());
         env.put("WHISPER_THREADS", String.valueOf(THREADS));
         env.put("WHISPER_TIMESTAMPS", "false");
@@ -180,6 +181,7 @@ public class PipelineBenchmark {
         env.put("DATA_DIR", work.resolve("data-slots-" + slots).toString());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
         env.put("WHISPER_MODEL", model.toString());
         env.put("WHISPER_THREADS", "1");
         env.put("WORKER_SLOTS", String.valueOf(slots));

@@ -38,6 +38,7 @@ public class StatusBenchmark {
         env.put("DATA_DIR", work.resolve("data").toString());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
         env.put("REDIS_URL", redis.url().toString());
         env.put("WHISPER_MODEL", work.resolve("no-model.bin").toString());
         env.put("DASHBOARD_PORT", "0");

@@ -33,7 +33,7 @@ import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
 import dev.scriptorium.web.StatusEntry;
 import dev.scriptorium.web.ManagementServer;
-import dev.scriptorium.web.ReadinessCheck;
+import dev.scriptorium.web.Readiness;
 import dev.scriptorium.web.WebServer;
 import dev.scriptorium.whisper.ModelStatus;
 import java.net.URI;
@@ -41,7 +41,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,10 +141,16 @@ public final class Application implements AutoCloseable {
                 startDashboards(ingestJobs, transcribeJobs, config.dashboardPort());
             }
         }
-        Map<String, ReadinessCheck> readiness = new LinkedHashMap<>();
-        readiness.put("database", database::check);
-        readiness.put("object_store", store::check);
-        readiness.put("redis", redis::ping);
+        Readiness readiness = new Readiness(Map.of("database", database::check, "object_store", store::check),
+                Map.of("redis", redis::ping));
+        if (worker != null) {
+            TranscriptionWorker loaded = worker;
+            readiness = readiness.withRequired("model", () -> {
+                if (!loaded.status().loaded()) {
+                    throw new IllegalStateException(loaded.status().message());
+                }
+            });
+        }
         if (role.http()) {
             Supplier<ModelStatus> model = worker != null ? worker::status
                     : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
@@ -159,18 +164,9 @@ public final class Application implements AutoCloseable {
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     model, this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics).start());
-        } else {
-            if (worker != null) {
-                TranscriptionWorker loaded = worker;
-                readiness.put("model", () -> {
-                    if (!loaded.status().loaded()) {
-                        throw new IllegalStateException(loaded.status().message());
-                    }
-                });
-            }
-            management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness,
-                    metrics).start());
         }
+        management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness,
+                metrics).start());
     }
 
     /**

@@ -5,16 +5,16 @@ import dev.scriptorium.metrics.Metrics;
 import io.javalin.Javalin;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.javalin.json.JavalinJackson;
-import java.util.Map;
 
 /**
- * The internal HTTP port of roles without the public server (worker, scheduler): health and readiness for
- * orchestrators, and Prometheus metrics. Thread-safe; close it once, from the composition root.
+ * The internal HTTP port of every long-running role (MANAGEMENT_PORT): health and readiness for orchestrators, and
+ * the only place that serves Prometheus metrics, so that no public ingress can reach them. Thread-safe; close it
+ * once, from the composition root.
  */
 public final class ManagementServer implements AutoCloseable {
     private final Javalin javalin;
 
-    public ManagementServer(String host, int port, ObjectMapper json, Map<String, ReadinessCheck> readiness,
+    public ManagementServer(String host, int port, ObjectMapper json, Readiness readiness,
                             Metrics metrics) {
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

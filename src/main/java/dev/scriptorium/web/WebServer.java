@@ -12,7 +12,6 @@ import dev.scriptorium.whisper.ModelStatus;
 import dev.scriptorium.metrics.Metrics;
 import io.javalin.Javalin;
 import redis.clients.jedis.RedisClient;
-import io.prometheus.client.exporter.common.TextFormat;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -50,7 +49,7 @@ public final class WebServer implements AutoCloseable {
                      AdminOverview overview, Reconciler requeue,
                      Supplier<ModelStatus> model,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
-                     java.util.function.IntSupplier transcriptionWorkers, Map<String, ReadinessCheck> readiness,
+                     java.util.function.IntSupplier transcriptionWorkers, Readiness readiness,
                      Metrics metrics) {
         String page = resource("/web/index.html");
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
@@ -75,8 +74,6 @@ public final class WebServer implements AutoCloseable {
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get(),
                     "anonymous_access", anonymous)));
-            // Operators' scrape target; NetworkPolicies keep it off the public ingress (see k8s/).
-            config.routes.get("/metrics", ctx -> ctx.contentType(TextFormat.CONTENT_TYPE_004).result(metrics.scrape()));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);

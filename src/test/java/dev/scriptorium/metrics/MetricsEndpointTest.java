@@ -43,7 +43,8 @@ class MetricsEndpointTest {
 
     /** Parses the whole answer strictly: every line a sample or a HELP/TYPE comment. */
     private Map<String, Double> scrape() throws Exception {
-        ApiClient.Response response = stack.api().get("/metrics");
+        ApiClient.Response response = new ApiClient(java.net.URI.create("http://127.0.0.1:"
+                + stack.application().managementPort().orElseThrow())).get("/metrics");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).startsWith("text/plain");
         Map<String, Double> samples = new HashMap<>();
@@ -88,5 +89,11 @@ class MetricsEndpointTest {
         assertThat(after.get("scriptorium_http_requests_total{route=\"/api/v1/jobs/{id}\",method=\"GET\","
                 + "status=\"200\",}")).isGreaterThanOrEqualTo(1.0);
         assertThat(after.keySet()).anyMatch(key -> key.startsWith("jvm_memory_bytes_used"));
+    }
+
+    @Test
+    void metricsAreServedOnlyOnTheManagementPortNeverOnThePublicOne() throws Exception {
+        assertThat(stack.api().get("/metrics").status()).isEqualTo(404);
+        assertThat(stack.api().get("/readyz").status()).isEqualTo(200);
     }
 }

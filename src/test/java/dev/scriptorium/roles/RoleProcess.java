@@ -46,6 +46,9 @@ final class RoleProcess implements AutoCloseable {
         environment.put("HOME", System.getenv().getOrDefault("HOME", directory.toString()));
         Map<String, String> all = new HashMap<>(env);
         all.put(portVariable, String.valueOf(port));
+        if (!portVariable.equals("MANAGEMENT_PORT")) {
+            all.putIfAbsent("MANAGEMENT_PORT", String.valueOf(freePort()));
+        }
         environment.putAll(all);
         Process process = builder.start();
         RoleProcess started = new RoleProcess(role, process, log, port);

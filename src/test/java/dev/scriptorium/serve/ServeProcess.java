@@ -41,6 +41,7 @@ final class ServeProcess implements AutoCloseable {
             environment.remove(configured);
         }
         environment.put("HTTP_PORT", String.valueOf(port));
+        environment.put("MANAGEMENT_PORT", String.valueOf(freePort()));
         environment.putAll(env);
         long started = System.nanoTime();
         Process process = builder.start();

@@ -45,6 +45,7 @@ public final class TestStack implements AutoCloseable {
         env.put("DATA_DIR", dataDir.toString());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
         env.put("DATABASE_URL", database.jdbcUrl());
         env.put("DATABASE_USER", database.user());
         env.put("S3_ENDPOINT", objectStore.settings().endpoint().toString());

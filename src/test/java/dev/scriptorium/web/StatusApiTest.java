@@ -179,5 +179,8 @@ class StatusApiTest {
                 .build());
         assertThat(longPoll.status()).isEqualTo(304);
         assertThat(api.get("/api/v1/jobs/" + after + "/transcript?format=txt").status()).isEqualTo(200);
+        ApiClient.Response readiness = api.get("/readyz");
+        assertThat(readiness.status()).as("Redis is optional: still in service").isEqualTo(200);
+        assertThat(readiness.json().at("/checks/redis").asText()).isEqualTo("degraded");
     }
 }
