@@ -143,7 +143,8 @@ public final class Application implements AutoCloseable {
         }
         Readiness readiness = new Readiness(Map.of("database", database::check, "object_store", store::check),
                 Map.of("redis", redis::ping));
-        if (worker != null) {
+        if (worker != null && !role.http()) {
+            // A worker is ready once it can take jobs. serve is ready without a model: its page says how to get one.
             TranscriptionWorker loaded = worker;
             readiness = readiness.withRequired("model", () -> {
                 if (!loaded.status().loaded()) {

@@ -3,10 +3,12 @@ package dev.scriptorium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestModels;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,69 +28,158 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CPU image's own build and start steps (docker/Dockerfile), run without Docker by {@link ImageReplay}: a fresh
- * Debian root gets the same packages, user and files, and the jar starts there as {@code web} the way the image
- * starts it. Needs root (debootstrap, chroot, mount namespaces) and the network to Debian's mirrors, as CI has.
+ * Debian root gets the same packages, user and files, and the jar starts there the way the image starts it. Needs
+ * root (debootstrap, chroot, mount namespaces) and the network to Debian's mirrors, as CI has.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CpuImageIT {
     private static final Path DOCKERFILE = Path.of("docker/Dockerfile");
+    private static final Path WORKSPACE = Path.of("target/image-replay");
     @TempDir
-    Path dir;
+    static Path dir;
+    private ImageReplay image;
+    private TestDatabase database;
+    private EmbeddedObjectStore s3;
+    private final List<Process> containers = new ArrayList<>();
+
+    @BeforeAll
+    void buildTheImage() throws Exception {
+        assumeThat(uid()).as("the replay needs root (debootstrap, chroot, unshare); CI runs as root").isEqualTo(0);
+        Files.createDirectories(WORKSPACE);
+        deleteOldRoot(WORKSPACE.resolve("root"));
+        image = new ImageReplay(DockerfileStage.last(DOCKERFILE), Path.of(""), Path.of("target/scriptorium.jar"),
+                WORKSPACE);
+        image.build(900);
+        database = TestDatabase.create();
+        s3 = EmbeddedObjectStore.start(dir.resolve("objects"));
+    }
+
+    @AfterAll
+    void closeServices() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @AfterEach
+    void stopContainers() throws Exception {
+        for (Process container : containers) {
+            stop(container);
+        }
+        containers.clear();
+    }
 
     @Test
-    void theImagesStepsBuildAFreshDebianRootWhereWebStartsAsNonRootOnAReadOnlyRootAndPassesReadyz()
-            throws Exception {
-        assumeThat(uid()).as("the replay needs root (debootstrap, chroot, unshare); CI runs as root").isEqualTo(0);
-        DockerfileStage runtime = DockerfileStage.last(DOCKERFILE);
-        Path workspace = Files.createDirectories(Path.of("target/image-replay"));
-        deleteOldRoot(workspace.resolve("root"));
-        ImageReplay image = new ImageReplay(runtime, Path.of(""), Path.of("target/scriptorium.jar"), workspace);
-        image.build(900);
+    void webStartsAsTheNonRootUserOnAReadOnlyRootAndPassesReadyzAndTheHealthcheck() throws Exception {
+        int httpPort = freePort();
+        int managementPort = freePort();
+        Map<String, String> env = services();
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("ANONYMOUS_ACCESS", "true");
 
-        try (TestDatabase database = TestDatabase.create();
-             EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"))) {
-            int httpPort = freePort();
-            int managementPort = freePort();
-            Map<String, String> env = new HashMap<>();
-            env.put("DATABASE_URL", database.jdbcUrl());
-            env.put("DATABASE_USER", database.user());
-            env.put("S3_ENDPOINT", s3.settings().endpoint().toString());
-            env.put("S3_ACCESS_KEY", s3.settings().accessKey());
-            env.put("S3_SECRET_KEY", s3.settings().secretKey());
-            env.put("REDIS_URL", TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"));
-            env.put("HTTP_PORT", String.valueOf(httpPort));
-            env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
-            env.put("ANONYMOUS_ACCESS", "true");
-            Path log = workspace.resolve("web.log");
-            Process container = image.start(List.of("web"), env, log);
-            try {
-                awaitReady(container, log, httpPort);
-                assertThat(get(managementPort, "/readyz")).isEqualTo(200);
-                assertThat(image.healthcheck(env, 30)).as("the HEALTHCHECK command's exit code").isZero();
+        Process web = start("web", env, Map.of());
+        awaitReady(web, "web", httpPort);
 
-                ProcessHandle java = javaProcess(container).orElseThrow(() -> new AssertionError("no java process"));
-                assertThat(status(java, "Uid")).as("real, effective, saved and fs uid").isEqualTo(
-                        "10001\t10001\t10001\t10001");
-                Path containerRoot = Path.of("/proc", String.valueOf(java.pid()), "root");
-                assertThat(Files.isDirectory(containerRoot.resolve("var/lib/scriptorium/tmp")))
-                        .as("java.io.tmpdir made on the data volume").isTrue();
-                assertThat(Files.isDirectory(containerRoot.resolve("var/lib/scriptorium/javacpp")))
-                        .as("JavaCPP's cache dir made on the data volume").isTrue();
-                assertThatWriteIsRefused(containerRoot.resolve("app/written-at-run-time"));
+        assertThat(get(managementPort, "/readyz")).isEqualTo(200);
+        assertThat(image.healthcheck(env, 30)).as("the HEALTHCHECK command's exit code").isZero();
+        ProcessHandle java = javaProcess(web).orElseThrow(() -> new AssertionError("no java process"));
+        assertThat(status(java, "Uid")).as("real, effective, saved and fs uid").isEqualTo("10001\t10001\t10001\t10001");
+        Path containerRoot = Path.of("/proc", String.valueOf(java.pid()), "root");
+        assertThat(containerRoot.resolve("var/lib/scriptorium/tmp")).as("java.io.tmpdir on the data volume")
+                .isDirectory();
+        assertThat(containerRoot.resolve("var/lib/scriptorium/javacpp")).as("JavaCPP's cache on the data volume")
+                .isDirectory();
+        assertThatWriteIsRefused(containerRoot.resolve("app/written-at-run-time"));
+        ApiClient.Response upload = new ApiClient(URI.create("http://127.0.0.1:" + httpPort))
+                .upload(new TestMedia(dir.resolve("media")).wav(), Map.of());
+        assertThat(upload.status()).as("an upload staged on the data volume: %s", upload.body()).isEqualTo(202);
+    }
 
-                ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + httpPort));
-                ApiClient.Response upload = api.upload(new TestMedia(dir.resolve("media")).wav(), Map.of());
-                assertThat(upload.status()).as("an upload staged on the data volume: %s", upload.body())
-                        .isEqualTo(202);
-            } finally {
-                container.destroy();
-                container.waitFor(30, TimeUnit.SECONDS);
-            }
+    @Test
+    void aJobUploadedToWebIsIngestedAndTranscribedBySchedulerAndWorkerContainersOfTheImage() throws Exception {
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Files.copy(TestModels.syntheticTiny(), models.resolve("ggml-synthetic.bin"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        chownToImageUser(staging);
+        Map<String, Path> sharedStaging = Map.of("/var/lib/scriptorium/staging", staging);
+
+        int httpPort = freePort();
+        Map<String, String> web = services();
+        web.put("HTTP_PORT", String.valueOf(httpPort));
+        web.put("MANAGEMENT_PORT", String.valueOf(freePort()));
+        web.put("ANONYMOUS_ACCESS", "true");
+        Map<String, String> scheduler = services();
+        int schedulerPort = freePort();
+        scheduler.put("MANAGEMENT_PORT", String.valueOf(schedulerPort));
+        scheduler.put("DASHBOARD_PORT", "0");
+        Map<String, String> worker = services();
+        int workerPort = freePort();
+        worker.put("MANAGEMENT_PORT", String.valueOf(workerPort));
+        worker.put("WHISPER_MODEL", "/models/ggml-synthetic.bin");
+        worker.put("WORKER_SLOTS", "1");
+        worker.put("WHISPER_THREADS", "2");
+        worker.put("WHISPER_TIMESTAMPS", "false");
+        worker.put("WHISPER_TEMPERATURE_FALLBACK", "false");
+
+        awaitReady(start("scheduler", scheduler, sharedStaging), "scheduler", schedulerPort);
+        // Ready only once a sandboxed child has unpacked whisper-jni's library and loaded the model.
+        awaitReady(start("worker", worker, Map.of("/models", models)), "worker", workerPort);
+        awaitReady(start("web", web, sharedStaging), "web", httpPort);
+        ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + httpPort));
+        String id = api.upload(new TestMedia(dir.resolve("media")).wav(), Map.of()).json().get("id").asText();
+        JsonNode job = api.awaitFinished(id, Duration.ofMinutes(3));
+
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(api.get("/api/v1/jobs/" + id + "/transcript?format=txt").status()).isEqualTo(200);
+    }
+
+    private Process start(String role, Map<String, String> env, Map<String, Path> binds) throws IOException {
+        Process container = image.start(List.of(role), env, binds, WORKSPACE.resolve(role + ".log"));
+        containers.add(container);
+        return container;
+    }
+
+    private Map<String, String> services() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", database.jdbcUrl());
+        env.put("DATABASE_USER", database.user());
+        env.put("S3_ENDPOINT", s3.settings().endpoint().toString());
+        env.put("S3_ACCESS_KEY", s3.settings().accessKey());
+        env.put("S3_SECRET_KEY", s3.settings().secretKey());
+        env.put("REDIS_URL", TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+        return env;
+    }
+
+    /**
+     * Stops the JVM as `docker stop` would (SIGTERM, then a grace period), then the namespace: the shell that is its
+     * PID 1 ignores SIGTERM, and only SIGKILL on unshare takes it and everything in it down.
+     */
+    private static void stop(Process container) throws InterruptedException {
+        List<ProcessHandle> inside = container.descendants().toList();
+        javaProcess(container).ifPresent(java -> {
+            java.destroy();
+            java.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join();
+        });
+        container.destroyForcibly();
+        container.waitFor(30, TimeUnit.SECONDS);
+        for (ProcessHandle process : inside) {
+            process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
         }
+        assertThat(inside.stream().filter(ProcessHandle::isAlive)).as("processes left running").isEmpty();
     }
 
     private static void assertThatWriteIsRefused(Path file) {
@@ -103,11 +195,13 @@ class CpuImageIT {
         }
     }
 
-    private static void awaitReady(Process container, Path log, int port) throws Exception {
+    private static void awaitReady(Process container, String role, int port) throws Exception {
+        Path log = WORKSPACE.resolve(role + ".log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!container.isAlive()) {
-                throw new AssertionError("web exited with " + container.exitValue() + ":\n" + ImageReplay.tail(log));
+                throw new AssertionError(role + " exited with " + container.exitValue() + ":\n"
+                        + ImageReplay.tail(log));
             }
             try {
                 if (get(port, "/readyz") == 200) {
@@ -118,7 +212,7 @@ class CpuImageIT {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("web was not ready within 180 s:\n" + ImageReplay.tail(log));
+        throw new AssertionError(role + " was not ready within 180 s:\n" + ImageReplay.tail(log));
     }
 
     private static int get(int port, String path) throws Exception {
@@ -139,6 +233,11 @@ class CpuImageIT {
 
     private static long uid() throws IOException {
         return Long.parseLong(status(ProcessHandle.current(), "Uid").split("\\s+")[0]);
+    }
+
+    private void chownToImageUser(Path directory) throws Exception {
+        Process chown = new ProcessBuilder("chown", image.user(), directory.toString()).inheritIO().start();
+        assertThat(chown.waitFor()).isZero();
     }
 
     private static void deleteOldRoot(Path root) throws IOException {

@@ -84,8 +84,13 @@ final class ImageReplay {
         return run("build.sh", script, timeoutSeconds);
     }
 
-    /** Starts the image's ENTRYPOINT with {@code arguments} (the CMD); {@code runtimeEnv} adds to the image's ENV. */
-    Process start(List<String> arguments, Map<String, String> runtimeEnv, Path log) throws IOException {
+    /**
+     * Starts the image's ENTRYPOINT with {@code arguments} (the CMD); {@code runtimeEnv} adds to the image's ENV, and
+     * {@code binds} mounts host directories (value) at container paths (key) over the volumes, as
+     * {@code docker run -v} or a Kubernetes volume would.
+     */
+    Process start(List<String> arguments, Map<String, String> runtimeEnv, Map<String, Path> binds, Path log)
+            throws IOException {
         List<String> script = new ArrayList<>(List.of("set -euo pipefail", "root=" + quote(root.toString()),
                 "mount --bind \"$root\" \"$root\"",
                 "mount -o remount,bind,ro \"$root\"",
@@ -97,13 +102,17 @@ final class ImageReplay {
             script.add("mount -t tmpfs -o \"uid=$(stat -c %u " + path + "),gid=$(stat -c %g " + path
                     + "),mode=$(stat -c %a " + path + ")\" tmpfs " + path);
         }
+        binds.forEach((target, source) -> {
+            script.add("mkdir -p \"$root\"" + quote(target));
+            script.add("mount --bind " + quote(source.toAbsolutePath().toString()) + " \"$root\"" + quote(target));
+        });
         Map<String, String> env = containerEnv(runtimeEnv);
         List<String> command = new ArrayList<>(stage.lastOf("ENTRYPOINT").orElseThrow().words());
         command.addAll(arguments);
         // The shell stays PID 1 of the namespace, so killing this process group's leader kills everything in it.
         script.add(inRoot(user(), workdir(), env, command) + " &");
         script.add("wait $!");
-        Path file = write("start.sh", script);
+        Path file = write("start-" + arguments.get(0) + ".sh", script);
         return new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
                 "--kill-child", "bash", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
