@@ -5,7 +5,7 @@
 // Prints one line per object ("valid Kind/name" or "invalid Kind/name: reasons") and exits with 1 if any object
 // is invalid, is of a kind no package here describes, or a file does not parse.
 // Limits: these schemas check types, required fields and formats, but accept unknown fields (a misspelt optional
-// field passes); KubernetesManifestsTest checks the fields Scriptorium relies on itself.
+// field passes); KubernetesManifestsTest finds those with the fabric8 models (UnknownFields).
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 

@@ -79,6 +79,33 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void noRenderedObjectHasAFieldTheKubernetesApiDoesNotDefine() {
+        UnknownFields unknownFields = new UnknownFields();
+        List<Map<String, Object>> all = new ArrayList<>(manifests.objects());
+        all.add(manifests.secretExample());
+        for (Map<String, Object> object : all) {
+            assertThat(unknownFields.of(object)).as(object.get("kind") + "/" + Yaml.string(object, "metadata", "name"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theFieldCheckCatchesAMisspeltFieldThatTheSchemasLetThrough() throws Exception {
+        Map<String, Object> web = Yaml.documents(Files.readString(RenderedManifests.RENDERED)).stream()
+                .filter(object -> "Deployment".equals(object.get("kind"))
+                        && "scriptorium-web".equals(Yaml.string(object, "metadata", "name"))).findFirst().orElseThrow();
+        Map<String, Object> container = Yaml.map(Yaml.list(Yaml.at(web, "spec", "template", "spec", "containers"))
+                .get(0));
+        container.put("readinesProbe", container.remove("readinessProbe"));
+        Map<String, Object> scaled = Yaml.documents(Files.readString(RenderedManifests.RENDERED)).stream()
+                .filter(object -> "ScaledObject".equals(object.get("kind"))).findFirst().orElseThrow();
+        Yaml.map(scaled.get("spec")).put("maxReplicas", 3);
+
+        assertThat(new UnknownFields().of(web)).containsExactly("spec.template.spec.containers[0]: readinesProbe");
+        assertThat(new UnknownFields().of(scaled)).containsExactly("spec: maxReplicas");
+    }
+
+    @Test
     void everyObjectButTheNamespaceItselfLandsInTheScriptoriumNamespace() {
         for (Map<String, Object> object : manifests.objects()) {
             if (!"Namespace".equals(object.get("kind"))) {

@@ -57,7 +57,7 @@ class ManifestReferencesTest {
         assertThat(built.get("scriptorium")).isEqualTo(Path.of("docker/Dockerfile"));
         assertThat(built.get("scriptorium-gpu")).isEqualTo(Path.of("Dockerfile.gpu"));
         for (Container container : cluster.containers()) {
-            assertThat(built).as(container.workloadName()).containsKey(container.image().split(":")[0]);
+            assertThat(built).as(container.workloadName()).containsKey(imageName(container.image()));
         }
         for (String name : cluster.ofKind("Deployment").stream().map(d -> Yaml.string(d, "metadata", "name"))
                 .toList()) {
@@ -207,6 +207,12 @@ class ManifestReferencesTest {
         return names;
     }
 
+    /** The repository's last path segment without the tag: REGISTRY:5000/team/scriptorium:1.0 is scriptorium. */
+    static String imageName(String reference) {
+        String path = reference.substring(reference.lastIndexOf('/') + 1);
+        return path.contains(":") ? path.substring(0, path.indexOf(':')) : path;
+    }
+
     /** Image name to Dockerfile, from the compose services that build one. */
     private static Map<String, Path> builtImages() {
         Map<String, Path> built = new LinkedHashMap<>();
@@ -216,7 +222,7 @@ class ManifestReferencesTest {
                 Path context = compose.directory().resolve(Yaml.string(build, "context")).normalize();
                 Path dockerfile = context.resolve(Yaml.string(build, "dockerfile")).normalize();
                 assertThat(dockerfile).as(service).isRegularFile();
-                String image = compose.service(service).get("image").toString().split(":")[0];
+                String image = imageName(compose.service(service).get("image").toString());
                 Path previous = built.put(image, Path.of("").toAbsolutePath().relativize(
                         dockerfile.toAbsolutePath()));
                 assertThat(previous == null || previous.equals(built.get(image))).as(image).isTrue();
