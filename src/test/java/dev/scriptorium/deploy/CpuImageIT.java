@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.ExternalServices;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,8 +82,8 @@ class CpuImageIT {
 
     @Test
     void webStartsAsTheNonRootUserOnAReadOnlyRootAndPassesReadyzAndTheHealthcheck() throws Exception {
-        int httpPort = freePort();
-        int managementPort = freePort();
+        int httpPort = ExternalServices.freePort();
+        int managementPort = ExternalServices.freePort();
         Map<String, String> env = services();
         env.put("HTTP_PORT", String.valueOf(httpPort));
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
@@ -117,17 +116,17 @@ class CpuImageIT {
         chownToImageUser(staging);
         Map<String, Path> sharedStaging = Map.of("/var/lib/scriptorium/staging", staging);
 
-        int httpPort = freePort();
+        int httpPort = ExternalServices.freePort();
         Map<String, String> web = services();
         web.put("HTTP_PORT", String.valueOf(httpPort));
-        web.put("MANAGEMENT_PORT", String.valueOf(freePort()));
+        web.put("MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()));
         web.put("ANONYMOUS_ACCESS", "true");
         Map<String, String> scheduler = services();
-        int schedulerPort = freePort();
+        int schedulerPort = ExternalServices.freePort();
         scheduler.put("MANAGEMENT_PORT", String.valueOf(schedulerPort));
         scheduler.put("DASHBOARD_PORT", "0");
         Map<String, String> worker = services();
-        int workerPort = freePort();
+        int workerPort = ExternalServices.freePort();
         worker.put("MANAGEMENT_PORT", String.valueOf(workerPort));
         worker.put("WHISPER_MODEL", "/models/ggml-synthetic.bin");
         worker.put("WORKER_SLOTS", "1");
@@ -154,14 +153,7 @@ class CpuImageIT {
     }
 
     private Map<String, String> services() {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", database.jdbcUrl());
-        env.put("DATABASE_USER", database.user());
-        env.put("S3_ENDPOINT", s3.settings().endpoint().toString());
-        env.put("S3_ACCESS_KEY", s3.settings().accessKey());
-        env.put("S3_SECRET_KEY", s3.settings().secretKey());
-        env.put("REDIS_URL", TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"));
-        return env;
+        return ExternalServices.environment(database, s3);
     }
 
     /**
@@ -247,12 +239,6 @@ class CpuImageIT {
         // Mounts only ever exist inside the replay's private namespaces, so this never reaches host directories.
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

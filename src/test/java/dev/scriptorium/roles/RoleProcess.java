@@ -1,7 +1,7 @@
 package dev.scriptorium.roles;
 
+import dev.scriptorium.testing.ExternalServices;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +33,7 @@ final class RoleProcess implements AutoCloseable {
      */
     static RoleProcess start(String role, Path directory, Map<String, String> env, String portVariable)
             throws Exception {
-        int port = freePort();
+        int port = ExternalServices.freePort();
         Path log = directory.resolve(role + ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), role)
@@ -47,7 +47,7 @@ final class RoleProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put(portVariable, String.valueOf(port));
         if (!portVariable.equals("MANAGEMENT_PORT")) {
-            all.putIfAbsent("MANAGEMENT_PORT", String.valueOf(freePort()));
+            all.putIfAbsent("MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()));
         }
         environment.putAll(all);
         Process process = builder.start();
@@ -94,12 +94,6 @@ final class RoleProcess implements AutoCloseable {
     /** Processes this one started (a worker's sandboxed children). */
     long children() {
         return process.descendants().count();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.ExternalServices;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
@@ -39,16 +40,10 @@ class SeparateRolesIT {
             throws Exception {
         try (TestDatabase database = TestDatabase.create();
              EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"))) {
-            Map<String, String> shared = new HashMap<>();
-            shared.put("DATABASE_URL", database.jdbcUrl());
-            shared.put("DATABASE_USER", database.user());
-            shared.put("S3_ENDPOINT", s3.settings().endpoint().toString());
-            shared.put("S3_ACCESS_KEY", s3.settings().accessKey());
-            shared.put("S3_SECRET_KEY", s3.settings().secretKey());
-            shared.put("REDIS_URL", TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+            Map<String, String> shared = ExternalServices.environment(database, s3);
             shared.put("STAGING_DIR", Files.createDirectories(dir.resolve("staging")).toString());
             shared.put("HTTP_HOST", "127.0.0.1");
-            int dashboard = RoleProcess.freePort();
+            int dashboard = ExternalServices.freePort();
             Map<String, String> scheduler = new HashMap<>(shared);
             scheduler.put("DATA_DIR", Files.createDirectories(dir.resolve("scheduler")).toString());
             scheduler.put("DASHBOARD_PORT", String.valueOf(dashboard));

@@ -1,7 +1,7 @@
 package dev.scriptorium.serve;
 
+import dev.scriptorium.testing.ExternalServices;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +30,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code java -jar scriptorium.jar serve} in {@code directory} and waits until /readyz answers 200. */
     static ServeProcess start(Path directory, Map<String, String> env, String logName) throws Exception {
-        int port = freePort();
+        int port = ExternalServices.freePort();
         Path log = directory.resolve(logName);
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString(), "serve")
                 .directory(directory.toFile())
@@ -41,7 +41,7 @@ final class ServeProcess implements AutoCloseable {
             environment.remove(configured);
         }
         environment.put("HTTP_PORT", String.valueOf(port));
-        environment.put("MANAGEMENT_PORT", String.valueOf(freePort()));
+        environment.put("MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()));
         environment.putAll(env);
         long started = System.nanoTime();
         Process process = builder.start();
@@ -109,11 +109,5 @@ final class ServeProcess implements AutoCloseable {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,32 @@
+package dev.scriptorium.testing;
+
+import dev.scriptorium.embedded.EmbeddedObjectStore;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What a role started as its own process needs to reach the tests' PostgreSQL, S3 store and Redis. */
+public final class ExternalServices {
+    private ExternalServices() {
+    }
+
+    /** DATABASE_URL and its user, the S3 endpoint and keys, and REDIS_URL; a new, mutable map each time. */
+    public static Map<String, String> environment(TestDatabase database, EmbeddedObjectStore s3) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", database.jdbcUrl());
+        env.put("DATABASE_USER", database.user());
+        env.put("S3_ENDPOINT", s3.settings().endpoint().toString());
+        env.put("S3_ACCESS_KEY", s3.settings().accessKey());
+        env.put("S3_SECRET_KEY", s3.settings().secretKey());
+        env.put("REDIS_URL", TestDatabase.env("TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+        return env;
+    }
+
+    /** A TCP port that was free a moment ago, for a process about to listen on it. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
