@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.storage.ObjectStore;
+import dev.scriptorium.testing.ExternalServices;
 import dev.scriptorium.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,12 +46,7 @@ class CleanupRoleIT {
         try (TestDatabase database = TestDatabase.create();
              EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"));
              ObjectStore store = new ObjectStore(s3.settings())) {
-            Map<String, String> env = new HashMap<>();
-            env.put("DATABASE_URL", database.jdbcUrl());
-            env.put("DATABASE_USER", database.user());
-            env.put("S3_ENDPOINT", s3.settings().endpoint().toString());
-            env.put("S3_ACCESS_KEY", s3.settings().accessKey());
-            env.put("S3_SECRET_KEY", s3.settings().secretKey());
+            Map<String, String> env = ExternalServices.environment(database, s3);
             env.put("DATA_DIR", dir.resolve("data").toString());
             Run first = cleanup(env);
             assertThat(first.exit()).as(first.output()).isZero();
