@@ -141,8 +141,8 @@ public final class Application implements AutoCloseable {
                 startDashboards(ingestJobs, transcribeJobs, config.dashboardPort());
             }
         }
-        Readiness readiness = new Readiness(Map.of("database", database::check, "object_store", store::check),
-                Map.of("redis", redis::ping));
+        Readiness readiness = Readiness.none().withRequired("database", database::check)
+                .withRequired("object_store", store::check).withOptional("redis", redis::ping);
         if (worker != null && !role.http()) {
             // A worker is ready once it can take jobs. serve is ready without a model: its page says how to get one.
             TranscriptionWorker loaded = worker;

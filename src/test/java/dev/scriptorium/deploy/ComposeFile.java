@@ -24,24 +24,17 @@ record ComposeFile(Path directory, Map<String, Object> document) {
         return Yaml.map(services().get(name));
     }
 
-    /** The service's environment: its env_file(s) in order, then its environment entries, which win. */
+    /**
+     * The service's environment: its env_file, then its environment entries, which win. Both in the forms
+     * compose.yaml uses: one env_file name, and environment as a mapping.
+     */
     Map<String, String> environment(String name) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
-        Object envFiles = service(name).get("env_file");
-        List<Object> files = envFiles == null ? List.of() : envFiles instanceof List<?> ? Yaml.list(envFiles)
-                : List.of(envFiles);
-        for (Object file : files) {
-            env.putAll(EnvFile.read(directory.resolve(file.toString())));
+        String envFile = Yaml.string(service(name), "env_file");
+        if (envFile != null) {
+            env.putAll(EnvFile.read(directory.resolve(envFile)));
         }
-        Object environment = service(name).get("environment");
-        if (environment instanceof Map<?, ?> map) {
-            map.forEach((key, value) -> env.put(key.toString(), String.valueOf(value)));
-        } else {
-            for (Object entry : Yaml.list(environment)) {
-                String[] pair = entry.toString().split("=", 2);
-                env.put(pair[0], pair.length > 1 ? pair[1] : "");
-            }
-        }
+        Yaml.map(service(name).get("environment")).forEach((key, value) -> env.put(key, String.valueOf(value)));
         return env;
     }
 

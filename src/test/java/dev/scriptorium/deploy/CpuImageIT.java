@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.ExternalServices;
+import dev.scriptorium.testing.Readyz;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
@@ -84,7 +85,7 @@ class CpuImageIT {
     void webStartsAsTheNonRootUserOnAReadOnlyRootAndPassesReadyzAndTheHealthcheck() throws Exception {
         int httpPort = ExternalServices.freePort();
         int managementPort = ExternalServices.freePort();
-        Map<String, String> env = services();
+        Map<String, String> env = ExternalServices.environment(database, s3);
         env.put("HTTP_PORT", String.valueOf(httpPort));
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("ANONYMOUS_ACCESS", "true");
@@ -112,20 +113,20 @@ class CpuImageIT {
         Path staging = Files.createDirectories(dir.resolve("staging"));
         Path models = Files.createDirectories(dir.resolve("models"));
         Files.copy(TestModels.syntheticTiny(), models.resolve("ggml-synthetic.bin"));
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         chownToImageUser(staging);
-        Map<String, Path> sharedStaging = Map.of("/var/lib/scriptorium/staging", staging);
+        Map<String, Path> sharedStaging = Map.of(DockerfileStage.last(DOCKERFILE).environment().get("STAGING_DIR"),
+                staging);
 
         int httpPort = ExternalServices.freePort();
-        Map<String, String> web = services();
+        Map<String, String> web = ExternalServices.environment(database, s3);
         web.put("HTTP_PORT", String.valueOf(httpPort));
         web.put("MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()));
         web.put("ANONYMOUS_ACCESS", "true");
-        Map<String, String> scheduler = services();
+        Map<String, String> scheduler = ExternalServices.environment(database, s3);
         int schedulerPort = ExternalServices.freePort();
         scheduler.put("MANAGEMENT_PORT", String.valueOf(schedulerPort));
         scheduler.put("DASHBOARD_PORT", "0");
-        Map<String, String> worker = services();
+        Map<String, String> worker = ExternalServices.environment(database, s3);
         int workerPort = ExternalServices.freePort();
         worker.put("MANAGEMENT_PORT", String.valueOf(workerPort));
         worker.put("WHISPER_MODEL", "/models/ggml-synthetic.bin");
@@ -150,10 +151,6 @@ class CpuImageIT {
         Process container = image.start(List.of(role), env, binds, WORKSPACE.resolve(role + ".log"));
         containers.add(container);
         return container;
-    }
-
-    private Map<String, String> services() {
-        return ExternalServices.environment(database, s3);
     }
 
     /**
@@ -188,23 +185,7 @@ class CpuImageIT {
     }
 
     private static void awaitReady(Process container, String role, int port) throws Exception {
-        Path log = WORKSPACE.resolve(role + ".log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!container.isAlive()) {
-                throw new AssertionError(role + " exited with " + container.exitValue() + ":\n"
-                        + ImageReplay.tail(log));
-            }
-            try {
-                if (get(port, "/readyz") == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(role + " was not ready within 180 s:\n" + ImageReplay.tail(log));
+        Readyz.await(container, role, port, WORKSPACE.resolve(role + ".log"));
     }
 
     private static int get(int port, String path) throws Exception {
@@ -227,9 +208,10 @@ class CpuImageIT {
         return Long.parseLong(status(ProcessHandle.current(), "Uid").split("\\s+")[0]);
     }
 
-    private void chownToImageUser(Path directory) throws Exception {
-        Process chown = new ProcessBuilder("chown", image.user(), directory.toString()).inheritIO().start();
-        assertThat(chown.waitFor()).isZero();
+    private void chownToImageUser(Path directory) throws IOException {
+        String[] uidAndGid = image.user().split(":");
+        Files.setAttribute(directory, "unix:uid", Integer.parseInt(uidAndGid[0]));
+        Files.setAttribute(directory, "unix:gid", Integer.parseInt(uidAndGid[1]));
     }
 
     private static void deleteOldRoot(Path root) throws IOException {

@@ -86,15 +86,25 @@ record DockerfileStage(String name, String base, List<Instruction> instructions)
     Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         for (Instruction instruction : all("ENV")) {
-            for (String word : shellWords(instruction.arguments())) {
-                int equals = word.indexOf('=');
-                if (equals <= 0) {
-                    throw new IllegalArgumentException("Use the ENV NAME=value form: " + instruction.arguments());
-                }
-                env.put(word.substring(0, equals), expand(word.substring(equals + 1), env));
-            }
+            env.putAll(assignments(instruction, env));
         }
         return env;
+    }
+
+    /** The NAME=value pairs of one ENV line, {@code ${NAME}} expanded from {@code known} and from earlier pairs. */
+    static Map<String, String> assignments(Instruction instruction, Map<String, String> known) {
+        Map<String, String> scope = new LinkedHashMap<>(known);
+        Map<String, String> assigned = new LinkedHashMap<>();
+        for (String word : shellWords(instruction.arguments())) {
+            int equals = word.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("Use the ENV NAME=value form: " + instruction.arguments());
+            }
+            String value = expand(word.substring(equals + 1), scope);
+            scope.put(word.substring(0, equals), value);
+            assigned.put(word.substring(0, equals), value);
+        }
+        return assigned;
     }
 
     /** Every exposed port. */

@@ -42,12 +42,8 @@ final class ImageReplay {
         this.root = workspace.resolve("root");
     }
 
-    Path root() {
-        return root;
-    }
-
-    /** Builds the root; returns the log. Throws if any step fails. */
-    String build(long timeoutSeconds) throws Exception {
+    /** Builds the root; throws with the log's tail if any step fails. The log stays beside the root. */
+    void build(long timeoutSeconds) throws Exception {
         if (!stage.base().equals("debian:bookworm-slim")) {
             throw new IllegalStateException("The replay makes debian:bookworm-slim only, not " + stage.base());
         }
@@ -66,7 +62,7 @@ final class ImageReplay {
                     String[] nameAndValue = instruction.arguments().split("=", 2);
                     env.put(nameAndValue[0], nameAndValue.length > 1 ? nameAndValue[1] : "");
                 }
-                case "ENV" -> env.putAll(new DockerfileStage(null, null, List.of(instruction)).environment());
+                case "ENV" -> env.putAll(DockerfileStage.assignments(instruction, env));
                 case "RUN" -> script.add(inRoot(user, workdir, env, List.of("/bin/sh", "-c",
                         instruction.arguments())));
                 case "COPY" -> script.addAll(copy(instruction));
@@ -81,7 +77,7 @@ final class ImageReplay {
                 default -> throw new IllegalStateException("The replay does not know " + instruction.keyword());
             }
         }
-        return run("build.sh", script, timeoutSeconds);
+        run("build.sh", script, timeoutSeconds);
     }
 
     /**
@@ -109,7 +105,8 @@ final class ImageReplay {
         Map<String, String> env = containerEnv(runtimeEnv);
         List<String> command = new ArrayList<>(stage.lastOf("ENTRYPOINT").orElseThrow().words());
         command.addAll(arguments);
-        // The shell stays PID 1 of the namespace, so killing this process group's leader kills everything in it.
+        // The shell stays PID 1 of the new PID namespace: SIGKILL on unshare reaches it through --kill-child, and the
+        // kernel then kills everything else in the namespace. (PID 1 ignores SIGTERM, so only SIGKILL stops it.)
         script.add(inRoot(user(), workdir(), env, command) + " &");
         script.add("wait $!");
         Path file = write("start-" + arguments.get(0) + ".sh", script);
@@ -214,7 +211,7 @@ final class ImageReplay {
         return user.contains(":") ? user : user + ":" + user;
     }
 
-    private String run(String name, List<String> script, long timeoutSeconds) throws Exception {
+    private void run(String name, List<String> script, long timeoutSeconds) throws Exception {
         Path log = workspace.resolve(name.replace(".sh", ".log"));
         Process process = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "bash",
                 write(name, script).toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -225,7 +222,6 @@ final class ImageReplay {
         if (process.exitValue() != 0) {
             throw new AssertionError(name + " failed with exit code " + process.exitValue() + ":\n" + tail(log));
         }
-        return Files.readString(log);
     }
 
     private Path write(String name, List<String> script) throws IOException {

@@ -140,8 +140,9 @@ class ManifestReferencesTest {
     private static List<Deployed> deployed() throws IOException {
         List<Deployed> all = new ArrayList<>();
         for (Container container : cluster.containers()) {
-            List<String> command = Yaml.list(container.spec().get("command")).isEmpty() ? container.args()
-                    : Yaml.list(container.spec().get("command")).stream().map(Object::toString).toList();
+            List<Object> entrypoint = Yaml.list(container.spec().get("command"));
+            List<String> command = entrypoint.isEmpty() ? container.args()
+                    : entrypoint.stream().map(Object::toString).toList();
             all.add(new Deployed("k8s " + container.workloadName(), container.image(), command,
                     cluster.environment(container), container.ports().stream()
                     .map(port -> (Integer) port.get("containerPort")).toList(),
@@ -154,9 +155,8 @@ class ManifestReferencesTest {
             List<String> entrypoint = compose.words(service, "entrypoint");
             List<String> command = entrypoint.isEmpty() ? compose.words(service, "command") : entrypoint;
             Map<String, String> env = compose.environment(service);
-            List<Integer> ports = new ArrayList<>(compose.containerPorts(service));
             all.add(new Deployed("compose " + service, compose.service(service).get("image").toString(), command,
-                    env, ports, false));
+                    env, compose.containerPorts(service), false));
         }
         for (String file : List.of("worker/cpu.env", "worker/cuda.env", "scheduler/scheduler.env",
                 "cleanup/cleanup.env")) {
@@ -167,10 +167,8 @@ class ManifestReferencesTest {
     }
 
     private static ScriptoriumConfig configuration(Deployed deployed) {
-        Map<String, String> env = new HashMap<>(deployed.env());
-        env.computeIfPresent("WHISPER_NATIVE_DIR", (name, path) -> nativeDir.toString());
         try {
-            return ScriptoriumConfig.fromEnvironment(env);
+            return ScriptoriumConfig.fromEnvironment(withNativeDirHere(deployed.env()));
         } catch (ConfigException e) {
             throw new AssertionError(deployed.where() + ": " + e.getMessage(), e);
         }
@@ -179,16 +177,22 @@ class ManifestReferencesTest {
     /** The names {@link ScriptoriumConfig#fromEnvironment} looks up, given this environment. */
     private static Set<String> variablesTheConfigurationReads(Map<String, String> env) {
         Set<String> looked = new TreeSet<>();
-        Map<String, String> recording = new HashMap<>(env) {
+        Map<String, String> recording = new HashMap<>(withNativeDirHere(env)) {
             @Override
             public String get(Object key) {
                 looked.add(key.toString());
                 return super.get(key);
             }
         };
-        recording.computeIfPresent("WHISPER_NATIVE_DIR", (name, path) -> nativeDir.toString());
         ScriptoriumConfig.fromEnvironment(recording);
         return looked;
+    }
+
+    /** The environment with WHISPER_NATIVE_DIR, if set, pointing at this test's stand-in for the GPU image's. */
+    private static Map<String, String> withNativeDirHere(Map<String, String> env) {
+        Map<String, String> here = new HashMap<>(env);
+        here.computeIfPresent("WHISPER_NATIVE_DIR", (name, path) -> nativeDir.toString());
+        return here;
     }
 
     /** Variables the images set (ENV) or their scripts read ($NAME, ${NAME}). */

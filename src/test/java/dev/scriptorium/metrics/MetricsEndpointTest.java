@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +44,7 @@ class MetricsEndpointTest {
 
     /** Parses the whole answer strictly: every line a sample or a HELP/TYPE comment. */
     private Map<String, Double> scrape() throws Exception {
-        ApiClient.Response response = new ApiClient(java.net.URI.create("http://127.0.0.1:"
+        ApiClient.Response response = new ApiClient(URI.create("http://127.0.0.1:"
                 + stack.application().managementPort().orElseThrow())).get("/metrics");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).startsWith("text/plain");

@@ -1,11 +1,9 @@
 package dev.scriptorium.roles;
 
 import dev.scriptorium.testing.ExternalServices;
+import dev.scriptorium.testing.Readyz;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,27 +49,8 @@ final class RoleProcess implements AutoCloseable {
         }
         environment.putAll(all);
         Process process = builder.start();
-        RoleProcess started = new RoleProcess(role, process, log, port);
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError(role + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return started;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new AssertionError(role + " was not ready within 180 s:\n" + Files.readString(log));
+        Readyz.await(process, role, port, log);
+        return new RoleProcess(role, process, log, port);
     }
 
     URI baseUrl() {

@@ -1,11 +1,9 @@
 package dev.scriptorium.serve;
 
 import dev.scriptorium.testing.ExternalServices;
+import dev.scriptorium.testing.Readyz;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,26 +43,8 @@ final class ServeProcess implements AutoCloseable {
         environment.putAll(env);
         long started = System.nanoTime();
         Process process = builder.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = started + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("serve exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return new ServeProcess(process, log, port, Duration.ofNanos(System.nanoTime() - started));
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("serve was not ready within 180 s:\n" + Files.readString(log));
+        Readyz.await(process, "serve", port, log);
+        return new ServeProcess(process, log, port, Duration.ofNanos(System.nanoTime() - started));
     }
 
     URI baseUrl() {
