@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.function.DoubleConsumer;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
@@ -39,12 +42,21 @@ public final class MediaFile implements AutoCloseable {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
+    private final Path path;
     private final FFmpegFrameGrabber grabber;
     private final MediaInfo info;
+    /** Where the file's timeline begins, in microseconds of its own clock (MPEG-TS files rarely start at 0). */
+    private final long startMicros;
+    /** Where the audio stream says it ends, in seconds from the file's start; 0 if the container does not say. */
+    private final double audioDeclaredEnd;
 
-    private MediaFile(FFmpegFrameGrabber grabber, MediaInfo info) {
+    private MediaFile(Path path, FFmpegFrameGrabber grabber, MediaInfo info, long startMicros,
+                      double audioDeclaredEnd) {
+        this.path = path;
         this.grabber = grabber;
         this.info = info;
+        this.startMicros = startMicros;
+        this.audioDeclaredEnd = audioDeclaredEnd;
     }
 
     /**
@@ -58,9 +70,7 @@ public final class MediaFile implements AutoCloseable {
             throw new MediaRejectedException(FailureCode.EMPTY_FILE,
                     "The uploaded file is empty (0 bytes). Upload the complete video or audio file.");
         }
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
-        grabber.setOption("protocol_whitelist", "file");
-        grabber.setOption("format_whitelist", FORMAT_WHITELIST);
+        FFmpegFrameGrabber grabber = confined(path);
         grabber.setSampleRate(SAMPLE_RATE);
         grabber.setAudioChannels(1);
         grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
@@ -80,7 +90,36 @@ public final class MediaFile implements AutoCloseable {
         long lengthMicros = grabber.getLengthInTime();
         MediaInfo info = new MediaInfo(containerName(grabber.getFormat(), originalName),
                 codecName(grabber.getAudioCodec()), lengthMicros > 0 ? lengthMicros / 1_000_000.0 : 0);
-        return new MediaFile(grabber, info);
+        long startMicros = startMicros(grabber.getFormatContext());
+        return new MediaFile(path, grabber, info, startMicros,
+                audioDeclaredEnd(grabber.getFormatContext(), grabber.getAudioStream(), startMicros));
+    }
+
+    /** FFmpeg confined to this one local file and to real media containers (see the class comment). */
+    private static FFmpegFrameGrabber confined(Path path) {
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
+        grabber.setOption("protocol_whitelist", "file");
+        grabber.setOption("format_whitelist", FORMAT_WHITELIST);
+        return grabber;
+    }
+
+    private static long startMicros(AVFormatContext format) {
+        return format.start_time() == avutil.AV_NOPTS_VALUE ? 0 : format.start_time();
+    }
+
+    /** The audio stream's own start plus duration (MP4 and MOV have it; Matroska and WebM do not). */
+    private static double audioDeclaredEnd(AVFormatContext format, int audioStream, long startMicros) {
+        if (audioStream < 0 || audioStream >= format.nb_streams()) {
+            return 0;
+        }
+        AVStream stream = format.streams(audioStream);
+        if (stream.duration() == avutil.AV_NOPTS_VALUE || stream.duration() <= 0) {
+            return 0;
+        }
+        double timeBase = avutil.av_q2d(stream.time_base());
+        double start = stream.start_time() == avutil.AV_NOPTS_VALUE ? startMicros / 1e6
+                : stream.start_time() * timeBase;
+        return start - startMicros / 1e6 + stream.duration() * timeBase;
     }
 
     public MediaInfo info() {
@@ -93,12 +132,14 @@ public final class MediaFile implements AutoCloseable {
      * @param maxSeconds stop with {@code too_long} once more audio than this has been decoded (for containers
      *                   that declare no duration)
      * @param progress   told the seconds decoded so far, now and then
-     * @return the number of samples written
-     * @throws MediaRejectedException if decoding fails, yields no audio, or ends well before the declared duration
+     * @return how many samples were written, and where on the media's timeline the first of them lies
+     * @throws MediaRejectedException if decoding fails, yields no audio, or the file ends well before the duration
+     *                                it declares
      */
-    public long extractPcm(Path target, double maxSeconds, DoubleConsumer progress)
+    public ExtractedAudio extractPcm(Path target, double maxSeconds, DoubleConsumer progress)
             throws MediaRejectedException, IOException {
         long samples = 0;
+        long firstTimestamp = -1;
         long nextReport = SAMPLE_RATE * 10L;
         ByteBuffer bytes = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -106,6 +147,9 @@ public final class MediaFile implements AutoCloseable {
             while ((frame = grabSamples(samples)) != null) {
                 if (frame.samples == null || frame.samples.length == 0) {
                     continue;
+                }
+                if (firstTimestamp < 0) {
+                    firstTimestamp = frame.timestamp;
                 }
                 // The grabber reuses this buffer on the next grab: copy it out now.
                 FloatBuffer chunk = ((FloatBuffer) frame.samples[0]).duplicate();
@@ -126,18 +170,78 @@ public final class MediaFile implements AutoCloseable {
             }
             drain(bytes, out);
         }
-        double decoded = samples / (double) SAMPLE_RATE;
         if (samples == 0) {
             throw new MediaRejectedException(FailureCode.CORRUPT_MEDIA,
                     "The audio track could not be decoded: no sound came out of it. The file may be damaged.");
         }
-        if (info.durationSeconds() > 0 && decoded < info.durationSeconds() * TRUNCATION_TOLERANCE - 1.0) {
-            throw new MediaRejectedException(FailureCode.TRUNCATED_MEDIA, String.format(Locale.ROOT,
-                    "The file looks cut off: its audio ends at %.1f s, but the file says it lasts %.1f s. "
-                            + "Upload the complete file.", decoded, info.durationSeconds()));
+        // JavaCV's timestamps are on the file's own clock; the timeline starts at the earliest stream.
+        double start = Math.max(0, (firstTimestamp - startMicros) / 1e6);
+        ExtractedAudio audio = new ExtractedAudio(samples, start);
+        rejectIfCutOff(audio);
+        progress.accept(audio.seconds());
+        return audio;
+    }
+
+    /**
+     * Tells a file cut off in transfer from one whose streams differ in length (a silent outro, a microphone that
+     * stopped first, a late-starting audio track). Only when the audio falls short of what was declared are all of the
+     * file's packets read, without decoding, to see how far its streams really reach.
+     */
+    private void rejectIfCutOff(ExtractedAudio audio) throws MediaRejectedException, IOException {
+        double declared = info.durationSeconds();
+        double expectedAudioEnd = audioDeclaredEnd > 0 ? audioDeclaredEnd : declared;
+        if (expectedAudioEnd <= 0 || !fallsShort(audio.endSeconds(), expectedAudioEnd)) {
+            return;
         }
-        progress.accept(decoded);
-        return samples;
+        StreamReach reach = reach();
+        if (declared > 0 && fallsShort(reach.allStreams(), declared)) {
+            throw cutOff(reach.allStreams(), declared);
+        }
+        if (audioDeclaredEnd > 0 && fallsShort(reach.audio(), audioDeclaredEnd)) {
+            throw cutOff(reach.audio(), audioDeclaredEnd);
+        }
+    }
+
+    private static boolean fallsShort(double reached, double declared) {
+        return reached < declared * TRUNCATION_TOLERANCE - 1.0;
+    }
+
+    private static MediaRejectedException cutOff(double reached, double declared) {
+        return new MediaRejectedException(FailureCode.TRUNCATED_MEDIA, String.format(Locale.ROOT,
+                "The file looks cut off: its data ends at %.1f s, but the file says it lasts %.1f s. "
+                        + "Upload the complete file.", reached, declared));
+    }
+
+    /** Reads every packet of the file (no decoding: a few milliseconds per minute of media). */
+    private StreamReach reach() throws MediaRejectedException {
+        FFmpegFrameGrabber packets = confined(path);
+        try {
+            packets.start();
+            AVFormatContext format = packets.getFormatContext();
+            int audioStream = packets.getAudioStream();
+            double furthest = 0;
+            double audio = 0;
+            AVPacket packet;
+            while ((packet = packets.grabPacket()) != null) {
+                long timestamp = packet.pts() != avutil.AV_NOPTS_VALUE ? packet.pts() : packet.dts();
+                if (timestamp == avutil.AV_NOPTS_VALUE || packet.stream_index() >= format.nb_streams()) {
+                    continue;
+                }
+                AVStream stream = format.streams(packet.stream_index());
+                double end = (timestamp + Math.max(0, packet.duration())) * avutil.av_q2d(stream.time_base())
+                        - startMicros / 1e6;
+                furthest = Math.max(furthest, end);
+                if (packet.stream_index() == audioStream) {
+                    audio = Math.max(audio, end);
+                }
+            }
+            return new StreamReach(furthest, audio);
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw new MediaRejectedException(FailureCode.CORRUPT_MEDIA,
+                    "The file could not be read to its end; it may be damaged. Upload it again.");
+        } finally {
+            closeQuietly(packets);
+        }
     }
 
     public static String tooLongMessage(double maxSeconds) {

@@ -3,6 +3,7 @@ package dev.scriptorium.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaInfo;
 import dev.scriptorium.media.MediaRejectedException;
@@ -93,8 +94,9 @@ public final class ChildMain {
                 throw new MediaRejectedException(FailureCode.TOO_LONG,
                         MediaFile.tooLongMessage(maxSeconds));
             }
-            long samples = file.extractPcm(pcm, maxSeconds, seconds -> { });
-            frames.write(Frames.message("extracted").put("samples", samples));
+            ExtractedAudio audio = file.extractPcm(pcm, maxSeconds, seconds -> { });
+            frames.write(Frames.message("extracted").put("samples", audio.samples())
+                    .put("start_seconds", audio.startSeconds()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.scriptorium.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scriptorium.media.AudioChunk;
+import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.MediaInfo;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.transcription.FailureCode;
@@ -182,8 +183,9 @@ public final class Sandbox implements AutoCloseable {
      * Probes the media and extracts its audio to {@code pcm} (16 kHz mono float32).
      *
      * @param onProbed told what the media is as soon as the child has opened it
+     * @return what was extracted, and where it starts on the media's timeline
      */
-    public void prepare(Path media, Path pcm, String filename, double maxSeconds, JobWatch watch,
+    public ExtractedAudio prepare(Path media, Path pcm, String filename, double maxSeconds, JobWatch watch,
                         Consumer<MediaInfo> onProbed) throws Exception {
         ObjectNode request = Frames.message("prepare").put("media", media.toString()).put("pcm", pcm.toString())
                 .put("filename", filename).put("max_seconds", maxSeconds);
@@ -191,7 +193,8 @@ public final class Sandbox implements AutoCloseable {
         JsonNode probed = expect(awaitReply(watch, "reading the media", null), "probed");
         onProbed.accept(new MediaInfo(probed.get("container").asText(), probed.get("audio_codec").asText(),
                 probed.get("duration_seconds").asDouble()));
-        expect(awaitReply(watch, "extracting the audio", null), "extracted");
+        JsonNode extracted = expect(awaitReply(watch, "extracting the audio", null), "extracted");
+        return new ExtractedAudio(extracted.get("samples").asLong(), extracted.path("start_seconds").asDouble());
     }
 
     /** Transcribes one chunk of a PCM file; times are relative to the chunk's start. */

@@ -1,7 +1,7 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.AudioChunk;
-import dev.scriptorium.media.MediaFile;
+import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.sandbox.ChildCrashedException;
@@ -145,11 +145,13 @@ public final class TranscribeStep {
                     "The stored media is gone (it may have expired). Upload the file again.");
         }
         Path pcm = workspace.file("audio.f32");
-        sandbox.prepare(media, pcm, job.filename(), settings.maxDurationSeconds(), watch, info -> {
-            jobs.advance(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds(), now()));
-            watch.extend(info.durationSeconds(), sandbox.secondsPerAudioSecond());
-        });
-        double seconds = java.nio.file.Files.size(pcm) / (double) Float.BYTES / MediaFile.SAMPLE_RATE;
+        ExtractedAudio audio = sandbox.prepare(media, pcm, job.filename(), settings.maxDurationSeconds(), watch,
+                info -> {
+                    jobs.advance(jobId, j -> j.probed(info.container(), info.audioCodec(), info.durationSeconds(),
+                            now()));
+                    watch.extend(info.durationSeconds(), sandbox.secondsPerAudioSecond());
+                });
+        double seconds = audio.seconds();
         jobs.advance(jobId, j -> {
             if (j.mediaDurationSeconds().orElse(0.0) <= 0) {
                 j.probed(j.mediaContainer().orElse("unknown"), j.mediaAudioCodec().orElse("unknown"), seconds,
@@ -180,7 +182,7 @@ public final class TranscribeStep {
                         jobs.advance(jobId, j -> j.progressed(done, eta, now()));
                     });
             try {
-                List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run());
+                List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run(), audio.startSeconds());
                 metrics.stageTook(JobStage.TRANSCRIBING, Duration.ofNanos(System.nanoTime() - transcribingSince));
                 return stitched;
             } finally {

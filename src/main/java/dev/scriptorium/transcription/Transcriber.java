@@ -27,10 +27,12 @@ public final class Transcriber {
     }
 
     /**
-     * @param perChunk each chunk's segments, in chunk order, with times relative to the chunk
-     * @return the segments on the file's timeline: ordered, and each inside its chunk
+     * @param perChunk     each chunk's segments, in chunk order, with times relative to the chunk
+     * @param audioStart   where the PCM file's first sample lies on the media's timeline (a late audio track)
+     * @return the segments on the media's timeline: ordered, and each inside its chunk
      */
-    public List<TranscriptSegment> stitch(List<AudioChunk> chunks, List<List<WhisperSegment>> perChunk) {
+    public List<TranscriptSegment> stitch(List<AudioChunk> chunks, List<List<WhisperSegment>> perChunk,
+                                          double audioStart) {
         List<TranscriptSegment> segments = new ArrayList<>();
         double previousStart = 0;
         for (int i = 0; i < chunks.size(); i++) {
@@ -43,7 +45,7 @@ public final class Transcriber {
                 // Keep segments ordered and inside their chunk, whatever the decoder predicted.
                 double start = clamp(chunk.startSeconds() + piece.start(), previousStart, chunk.endSeconds());
                 double end = clamp(chunk.startSeconds() + piece.end(), start, chunk.endSeconds());
-                segments.add(new TranscriptSegment(start, end, text));
+                segments.add(new TranscriptSegment(audioStart + start, audioStart + end, text));
                 previousStart = start;
             }
         }

@@ -121,6 +121,6 @@ class ParallelChunksTest {
                 perChunk.add(sandbox.transcribe(pcm, chunk, options, unlimited));
             }
         }
-        return transcriber.stitch(chunks, perChunk);
+        return transcriber.stitch(chunks, perChunk, 0);
     }
 }

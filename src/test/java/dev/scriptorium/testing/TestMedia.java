@@ -255,6 +255,75 @@ public final class TestMedia {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // Complete files whose streams differ in length
+
+    /** How long {@link #SENTENCE} lasts as espeak-ng says it (the audio span of the fixtures below). */
+    public double sentenceSeconds() {
+        Path speech = tempSpeech(SENTENCE);
+        try {
+            return wavSeconds(speech);
+        } finally {
+            deleteQuietly(speech);
+        }
+    }
+
+    /**
+     * {@link #SENTENCE} with a picture that goes on {@code extraSeconds} after the speech ends (a silent outro, a
+     * microphone that stopped first): MP4, H.264 + AAC, faststart. The container's duration is the picture's.
+     */
+    public Path mp4AudioEndingBeforePicture(double extraSeconds) {
+        return unevenVideo("audio-ends-first", "mp4", sentenceSeconds() + extraSeconds, 0,
+                List.of("-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1"), List.of("-movflags", "+faststart"));
+    }
+
+    /** As {@link #mp4AudioEndingBeforePicture}, as Matroska with H.264 + FLAC (no per-stream durations). */
+    public Path mkvFlacAudioEndingBeforePicture(double extraSeconds) {
+        return unevenVideo("audio-ends-first", "mkv", sentenceSeconds() + extraSeconds, 0,
+                List.of("-c:a", "flac", "-ar", "44100", "-ac", "1"), List.of());
+    }
+
+    /**
+     * {@link #SENTENCE} starting {@code delaySeconds} into a picture that lasts until the speech ends
+     * ({@code -itsoffset}): MP4, H.264 + AAC, faststart.
+     */
+    public Path mp4WithLateAudio(double delaySeconds) {
+        return unevenVideo("late-audio", "mp4", delaySeconds + sentenceSeconds(), delaySeconds,
+                List.of("-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1"), List.of("-movflags", "+faststart"));
+    }
+
+    /** {@link #SENTENCE} with a picture of only {@code pictureSeconds}: MP4, H.264 + AAC, faststart. */
+    public Path mp4PictureShorterThanAudio(double pictureSeconds) {
+        return unevenVideo("short-picture", "mp4", pictureSeconds, 0,
+                List.of("-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1"), List.of("-movflags", "+faststart"));
+    }
+
+    /**
+     * A Matroska file (H.264 + FLAC) of {@link #TRUNCATED_SOURCE_SECONDS} seconds cut to half its bytes. Matroska
+     * declares no per-stream durations, so only how far its packets reach tells that it is cut off.
+     */
+    public Path truncatedMkv() {
+        Path speech = tempSpeech(SENTENCE);
+        Path full = tempFile(".mkv");
+        try {
+            List<String> args = new ArrayList<>(List.of(
+                    "-f", "lavfi",
+                    "-i", "testsrc2=size=160x120:rate=5:duration=" + seconds(TRUNCATED_SOURCE_SECONDS),
+                    "-stream_loop", "-1", "-i", speech.toString(),
+                    "-map", "0:v:0", "-map", "1:a:0", "-t", seconds(TRUNCATED_SOURCE_SECONDS)));
+            args.addAll(H264);
+            args.addAll(List.of("-c:a", "flac", "-ar", "44100", "-ac", "1"));
+            args.addAll(BITEXACT);
+            args.add(full.toString());
+            ffmpeg(args, timeout);
+            byte[] bytes = readAllBytes(full);
+            return produce("truncated", "mkv", out -> write(out, Arrays.copyOf(bytes, bytes.length / 2)));
+        } finally {
+            deleteQuietly(speech);
+            deleteQuietly(full);
+        }
+    }
+
     /**
      * A faststart MP4 (index at the front) of {@link #TRUNCATED_SOURCE_SECONDS} seconds (speech looped, 160x120 5 fps
      * picture, H.264 + AAC), cut to half its bytes. It opens (the container still says 20 s) and decodes without
@@ -399,6 +468,28 @@ public final class TestMedia {
                         "-i", speech.toString(),
                         "-map", "0:v:0", "-map", "1:a:0", "-t", length));
                 args.addAll(videoCodec);
+                args.addAll(audioCodec);
+                args.addAll(muxer);
+                args.addAll(BITEXACT);
+                args.add(out.toString());
+                ffmpeg(args, timeout);
+            });
+        } finally {
+            deleteQuietly(speech);
+        }
+    }
+
+    /** {@link #SENTENCE} delayed by {@code audioDelay}, muxed with a picture of {@code pictureSeconds}. */
+    private Path unevenVideo(String base, String ext, double pictureSeconds, double audioDelay, List<String> audioCodec,
+                             List<String> muxer) {
+        Path speech = tempSpeech(SENTENCE);
+        try {
+            return produce(base, ext, out -> {
+                List<String> args = new ArrayList<>(List.of(
+                        "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=5:duration=" + seconds(pictureSeconds),
+                        "-itsoffset", seconds(audioDelay), "-i", speech.toString(),
+                        "-map", "0:v:0", "-map", "1:a:0"));
+                args.addAll(H264);
                 args.addAll(audioCodec);
                 args.addAll(muxer);
                 args.addAll(BITEXACT);

@@ -200,6 +200,55 @@ class TestMediaTest {
     }
 
     @Nested
+    class UnevenStreams {
+
+        @Test
+        void mp4AudioEndingBeforePicture_declares_the_pictures_length_while_its_audio_stream_ends_sooner() {
+            double sentence = media.sentenceSeconds();
+            Probe probe = ffprobe(media.mp4AudioEndingBeforePicture(3));
+
+            assertThat(probe.duration()).isCloseTo(sentence + 3, within(0.3));
+            assertThat(probe.streamDuration("audio")).isCloseTo(sentence, within(0.1));
+        }
+
+        @Test
+        void mkvFlacAudioEndingBeforePicture_is_h264_and_flac_in_matroska_decoding_seconds_short_of_its_duration() {
+            Path file = media.mkvFlacAudioEndingBeforePicture(3);
+
+            Probe probe = ffprobe(file);
+            assertThat(probe.codecs()).containsExactly("video:h264", "audio:flac");
+            assertThat(ffmpegDecode(file).length / (double) RATE).isLessThan(probe.duration() - 2.5);
+        }
+
+        @Test
+        void mp4WithLateAudio_starts_its_audio_stream_after_the_given_delay() {
+            Probe probe = ffprobe(media.mp4WithLateAudio(2));
+
+            assertThat(probe.streamStart("video")).isZero();
+            assertThat(probe.streamStart("audio")).isCloseTo(2.0, within(0.1));
+        }
+
+        @Test
+        void mp4PictureShorterThanAudio_has_a_picture_of_the_given_length_and_the_whole_sentence() {
+            double sentence = media.sentenceSeconds();
+            Probe probe = ffprobe(media.mp4PictureShorterThanAudio(2));
+
+            assertThat(probe.streamDuration("video")).isCloseTo(2.0, within(0.1));
+            assertThat(probe.duration()).isCloseTo(sentence, within(0.1));
+        }
+
+        @Test
+        void truncatedMkv_declares_20_seconds_but_decodes_to_about_half() {
+            Path truncated = media.truncatedMkv();
+
+            Probe probe = ffprobe(truncated);
+            assertThat(probe.formatName()).isEqualTo("matroska,webm");
+            assertThat(probe.duration()).isCloseTo(TestMedia.TRUNCATED_SOURCE_SECONDS, within(0.1));
+            assertThat(ffmpegDecode(truncated).length / (double) RATE).isBetween(5.0, 15.0);
+        }
+    }
+
+    @Nested
     class BrokenFiles {
 
         @Test
@@ -485,11 +534,16 @@ class TestMediaTest {
             return streams.stream().filter(s -> type.equals(s.get("codec_type"))).findFirst()
                     .map(s -> Double.parseDouble(s.get("duration"))).orElseThrow();
         }
+
+        double streamStart(String type) {
+            return streams.stream().filter(s -> type.equals(s.get("codec_type"))).findFirst()
+                    .map(s -> Double.parseDouble(s.get("start_time"))).orElseThrow();
+        }
     }
 
     static Probe ffprobe(Path file) {
         Result result = run(List.of("ffprobe", "-v", "error",
-                "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,sample_rate,channels,duration",
+                "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,sample_rate,channels,duration,start_time",
                 "-of", "compact", file.toString()));
         assertThat(result.exitCode()).as("ffprobe %s: %s", file, result.stderr()).isZero();
         String formatName = null;
