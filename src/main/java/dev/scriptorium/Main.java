@@ -119,8 +119,10 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Shutting down");
+            long stopping = System.nanoTime();
+            log.info("Stopping the {} role", role.cliName());
             application.close();
+            log.info("Stopped the {} role in {} ms", role.cliName(), (System.nanoTime() - stopping) / 1_000_000);
             stopped.countDown();
         }, "shutdown"));
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -9,6 +9,8 @@ import dev.scriptorium.embedded.EmbeddedDatabase;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.embedded.EmbeddedRedis;
 import dev.scriptorium.embedded.EmbeddedSettings;
+import dev.scriptorium.embedded.EmbeddedSupervisor;
+import dev.scriptorium.embedded.SupervisedService;
 import dev.scriptorium.ingest.IngestQueue;
 import dev.scriptorium.ingest.IngestStep;
 import dev.scriptorium.ingest.UploadStaging;
@@ -28,20 +30,24 @@ import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.ChunkCheckpoints;
 import dev.scriptorium.transcription.ChunkClaims;
+import dev.scriptorium.transcription.JobEndLog;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import dev.scriptorium.transcription.TranscriptionQueue;
 import dev.scriptorium.transcription.TranscriptionWorker;
 import dev.scriptorium.web.StatusEntry;
 import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.Readiness;
+import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
 import dev.scriptorium.whisper.ModelStatus;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -55,12 +61,14 @@ import redis.clients.jedis.RedisClient;
  */
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
+    private static final long SLOW_CLOSE_MILLIS = 500;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private WebServer web;
     private ManagementServer management;
     private TranscriptionJobs jobs;
     private TranscriptionWorker worker;
     private RetentionCleanup cleanup;
+    private EmbeddedSupervisor supervisor;
 
     private Application() {
     }
@@ -80,9 +88,10 @@ public final class Application implements AutoCloseable {
         ObjectMapper json = Json.create();
         Metrics metrics = new Metrics();
 
+        List<SupervisedService> embedded = new ArrayList<>();
         ScriptoriumConfig.DatabaseSettings databaseSettings = config.database().isPresent()
                 ? config.database().get()
-                : embeddedDatabase(role, config);
+                : embeddedDatabase(role, config, embedded);
         Database database = own(Database.open(databaseSettings.jdbcUrl(), databaseSettings.user(),
                 databaseSettings.password(), databaseSettings.poolSize()));
 
@@ -100,14 +109,24 @@ public final class Application implements AutoCloseable {
             return;
         }
 
-        URI redisUrl = config.redisUrl().isPresent()
-                ? config.redisUrl().get()
-                : own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config).dataDir())).url();
+        URI redisUrl;
+        if (config.redisUrl().isPresent()) {
+            redisUrl = config.redisUrl().get();
+        } else {
+            EmbeddedRedis embeddedRedis = own(EmbeddedRedis.start(requireEmbedded(role, "REDIS_URL", config)
+                    .dataDir()));
+            embedded.add(embeddedRedis);
+            redisUrl = embeddedRedis.url();
+        }
+        // Closed before the servers it watches, so that their stop is not taken for a crash.
+        EmbeddedSupervisor supervisor = embedded.isEmpty() ? null : own(new EmbeddedSupervisor(embedded));
+        this.supervisor = supervisor;
         RedisClient redis = own(RedisClient.create(redisUrl));
 
         // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
         jobs = new TranscriptionJobs(database.sessions(), Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000)),
-                new JobEvents(redis, json, StatusEntry.encoder(json)).andThen(metrics.jobListener()));
+                new JobEvents(redis, json, StatusEntry.encoder(json)).andThen(metrics.jobListener())
+                        .andThen(new JobEndLog()));
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);
@@ -141,7 +160,15 @@ public final class Application implements AutoCloseable {
                 startDashboards(ingestJobs, transcribeJobs, config.dashboardPort());
             }
         }
-        Readiness readiness = Readiness.none().withRequired("database", database::check)
+        Readiness readiness = Readiness.none();
+        for (SupervisedService service : embedded) {
+            // Says what the supervisor is doing while an embedded server is down; Redis stays optional here too.
+            String name = "embedded_" + service.name().toLowerCase(Locale.ROOT);
+            ReadinessCheck check = () -> supervisor.check(service);
+            readiness = service instanceof EmbeddedDatabase ? readiness.withRequired(name, check)
+                    : readiness.withOptional(name, check);
+        }
+        readiness = readiness.withRequired("database", database::check)
                 .withRequired("object_store", store::check).withOptional("redis", redis::ping);
         if (worker != null && !role.http()) {
             // A worker is ready once it can take jobs. serve is ready without a model: its page says how to get one.
@@ -188,9 +215,11 @@ public final class Application implements AutoCloseable {
         }
     }
 
-    private ScriptoriumConfig.DatabaseSettings embeddedDatabase(Role role, ScriptoriumConfig config) throws Exception {
+    private ScriptoriumConfig.DatabaseSettings embeddedDatabase(Role role, ScriptoriumConfig config,
+                                                                List<SupervisedService> supervised) throws Exception {
         EmbeddedDatabase embedded = own(EmbeddedDatabase.start(requireEmbedded(role, "DATABASE_URL", config)
                 .dataDir()));
+        supervised.add(embedded);
         return new ScriptoriumConfig.DatabaseSettings(embedded.jdbcUrl(), embedded.user(), null, 10);
     }
 
@@ -233,15 +262,43 @@ public final class Application implements AutoCloseable {
         return Optional.ofNullable(worker).map(TranscriptionWorker::status);
     }
 
+    /**
+     * Stops the role: a worker's children are killed first, so that their jobs go back to the queue at once; then
+     * every resource is closed in the reverse order of its creation. A close that takes long is logged by name.
+     */
     @Override
     public synchronized void close() {
+        if (supervisor != null) {
+            closeQuietly(supervisor);
+        }
+        if (worker != null) {
+            worker.beginStop();
+        }
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
+            long started = System.nanoTime();
             try {
                 resource.close();
             } catch (Exception e) {
                 log.warn("Error while closing {}", resource.getClass().getSimpleName(), e);
             }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (millis >= SLOW_CLOSE_MILLIS) {
+                log.info("Closing {} took {} ms", resourceName(resource), millis);
+            }
         }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("Error while closing {}", resourceName(resource), e);
+        }
+    }
+
+    private static String resourceName(AutoCloseable resource) {
+        String name = resource.getClass().getSimpleName();
+        return name.isEmpty() || name.contains("Lambda") ? resource.getClass().getName() : name;
     }
 }

@@ -132,17 +132,21 @@ public record ScriptoriumConfig(
             throw new ConfigException("WHISPER_NATIVE_DIR must contain libwhisper-jni.so, but "
                     + nativeDir.get().resolve("libwhisper-jni.so") + " does not exist");
         }
-        long floor = env.longValue("JOB_TIMEOUT_FLOOR_SECONDS", 120, 1, 7 * 24 * 3600);
+        long floor = env.longValue("JOB_TIMEOUT_FLOOR_SECONDS", 600, 1, 7 * 24 * 3600);
         long ceiling = env.longValue("JOB_TIMEOUT_CEILING_SECONDS", 6 * 3600, 1, 7 * 24 * 3600);
         if (floor > ceiling) {
             throw new ConfigException("JOB_TIMEOUT_FLOOR_SECONDS (" + floor + ") must not exceed "
                     + "JOB_TIMEOUT_CEILING_SECONDS (" + ceiling + ")");
         }
-        int factor = env.integer("JOB_TIMEOUT_FACTOR", 4, 1, 1000);
+        // The wall-clock limit is a last resort (a hang is told by CPU time instead), so it must survive a loaded
+        // machine: ten times what the slot's speed, measured in quiet times, predicts.
+        int factor = env.integer("JOB_TIMEOUT_FACTOR", 10, 1, 1000);
+        int hangSeconds = env.integer("HANG_SECONDS", 120, 1, 24 * 3600);
         List<String> childOptions = List.of(env.string("WORKER_CHILD_JAVA_OPTS", "-Xmx512m").trim().split("\\s+"));
         return new SandboxSettings(slots, childOptions, device, nativeDir,
                 env.integer("CRASH_RETRIES", 1, 0, 10),
-                new TimeLimits(Duration.ofSeconds(floor), Duration.ofSeconds(ceiling), factor),
+                new TimeLimits(Duration.ofSeconds(floor), Duration.ofSeconds(ceiling), factor,
+                        Duration.ofSeconds(hangSeconds)),
                 Duration.ofSeconds(env.integer("WORKER_STARTUP_SECONDS", 300, 5, 3600)));
     }
 

@@ -5,16 +5,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An embedded PostgreSQL whose data survives restarts. Durability settings are turned back on: zonky defaults to
- * fsync and synchronous_commit off, which suits tests but not a store users keep their transcripts in.
- * Not thread-safe; start and close it from the composition root.
+ * fsync and synchronous_commit off, which suits tests but not a store users keep their transcripts in. With both on, a
+ * server killed outright loses no committed row: {@link #restart} brings it back on the same data directory (crash
+ * recovery replays the write-ahead log) and the same port, where the connection pool finds it again. Not
+ * thread-safe; start and close it from the composition root, restart it only from its supervisor.
  */
-public final class EmbeddedDatabase implements AutoCloseable {
-    private final EmbeddedPostgres postgres;
+public final class EmbeddedDatabase implements SupervisedService {
+    private static final long STOP_SECONDS = 10;
+    private final Path directory;
+    private final int port;
+    private volatile EmbeddedPostgres postgres;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(Path directory, int port, EmbeddedPostgres postgres) {
+        this.directory = directory;
+        this.port = port;
         this.postgres = postgres;
     }
 
@@ -22,18 +34,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Path directory = dataDir.resolve("postgres");
         Files.createDirectories(directory.getParent());
         LeftoverProcess.stopIfRunning(directory.resolve("postmaster.pid"), "postgres");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        int port = FreePort.pick();
+        return new EmbeddedDatabase(directory, port, launch(directory, port));
+    }
+
+    private static EmbeddedPostgres launch(Path directory, int port) throws IOException {
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
-                .setPort(FreePort.pick())
+                .setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
-        return new EmbeddedDatabase(postgres);
     }
 
     public String jdbcUrl() {
@@ -45,7 +61,51 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     @Override
+    public String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public boolean alive() {
+        return PidFile.liveProcess(directory.resolve("postmaster.pid"), "postgres").isPresent();
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return PidFile.liveProcess(directory.resolve("postmaster.pid"), "postgres")
+                .map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Releases the old instance's lock on the data directory (its stop of a server that is gone fails, and zonky
+     * logs that) and starts a new one there.
+     */
+    @Override
+    public void restart() throws IOException {
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException alreadyGone) {
+            // The server exited by itself; close() still released the data directory's lock.
+        }
+        postgres = launch(directory, port);
+    }
+
+    /**
+     * Stops the server (a fast shutdown) and waits until its postmaster has exited, not only until it removed its pid
+     * file, so that nothing of serve is left running once serve has exited.
+     */
+    @Override
     public void close() throws IOException {
+        Optional<ProcessHandle> postmaster = PidFile.liveProcess(directory.resolve("postmaster.pid"), "postgres");
         postgres.close();
+        postmaster.ifPresent(process -> {
+            try {
+                process.onExit().get(STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }

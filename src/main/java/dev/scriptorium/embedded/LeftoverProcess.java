@@ -1,10 +1,7 @@
 package dev.scriptorium.embedded;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ final class LeftoverProcess {
      *                   process is never killed
      */
     static void stopIfRunning(Path pidFile, String executable) {
-        readPid(pidFile)
+        PidFile.read(pidFile)
                 .flatMap(ProcessHandle::of)
                 .filter(ProcessHandle::isAlive)
                 .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(false))
@@ -37,18 +34,6 @@ final class LeftoverProcess {
                         waitFor(process, Duration.ofSeconds(5));
                     }
                 });
-    }
-
-    private static Optional<Long> readPid(Path pidFile) {
-        try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-            return Optional.of(Long.parseLong(first));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static boolean waitFor(ProcessHandle process, Duration timeout) {

@@ -4,6 +4,9 @@ import dev.scriptorium.app.ProcessName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jobrunr.dashboard.JobRunrDashboardWebServer;
 import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
@@ -21,6 +24,8 @@ import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One named queue: a JobRunr storage of its own (tables with the queue's prefix in the project's PostgreSQL).
@@ -33,7 +38,10 @@ public final class JobQueue implements AutoCloseable {
     private final StorageProvider storage;
     private final JsonMapper json;
     private final JobScheduler scheduler;
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+    private static final long WATCH_SECONDS = 5;
     private BackgroundJobServer server;
+    private ScheduledExecutorService watchdog;
 
     public JobQueue(String name, DataSource dataSource) {
         this.name = name;
@@ -141,6 +149,41 @@ public final class JobQueue implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("The " + name + " queue's server is already running");
         }
+        server = newServer(workers, pollInterval, handlers);
+        server.start();
+        // JobRunr's open-source server stops itself for good when its heartbeat meets a database error (a PostgreSQL
+        // restart, a failover): a watch starts a new one, so that the queue serves again once the database is back.
+        watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name + "-queue-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(() -> restartIfStopped(workers, pollInterval, handlers),
+                WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private synchronized void restartIfStopped(int workers, Duration pollInterval, Map<Class<?>, Object> handlers) {
+        if (server == null || server.isRunning() || !serverStopped(server)) {
+            return;
+        }
+        log.warn("The {} queue's job server stopped by itself (JobRunr does so after a database error); starting"
+                + " a new one", name);
+        try {
+            BackgroundJobServer replacement = newServer(workers, pollInterval, handlers);
+            replacement.start();
+            server = replacement;
+        } catch (RuntimeException e) {
+            log.warn("Could not start the {} queue's job server yet: {}", name, e.toString());
+        }
+    }
+
+    /** Stopped, not just starting or stopping: JobRunr's stop waits for running jobs before it ends. */
+    private static boolean serverStopped(BackgroundJobServer server) {
+        BackgroundJobServerStatus status = server.getServerStatus();
+        return status != null && !status.isRunning() && server.getJobSteward().getOccupiedWorkerCount() == 0;
+    }
+
+    private BackgroundJobServer newServer(int workers, Duration pollInterval, Map<Class<?>, Object> handlers) {
         JobActivator activator = new JobActivator() {
             @Override
             public <T> T activateJob(Class<T> type) {
@@ -157,9 +200,9 @@ public final class JobQueue implements AutoCloseable {
                 .andName(name + "/" + ProcessName.current())
                 .andWorkerCount(workers)
                 .andPollInterval(pollInterval)
-                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(10));
-        server = new BackgroundJobServer(storage, json, activator, configuration);
-        server.start();
+                // A stop must end well within the 30 s that Kubernetes and systemd allow; interrupted jobs are retried.
+                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(5));
+        return new BackgroundJobServer(storage, json, activator, configuration);
     }
 
     public synchronized boolean serverRunning() {
@@ -167,10 +210,20 @@ public final class JobQueue implements AutoCloseable {
     }
 
     /** Stops this process's server, if any; running jobs are interrupted after a grace period and retried later. */
-    public synchronized void stopServer() {
-        if (server != null) {
-            server.stop();
+    public void stopServer() {
+        ScheduledExecutorService watch;
+        BackgroundJobServer running;
+        synchronized (this) {
+            watch = watchdog;
+            running = server;
+            watchdog = null;
             server = null;
+        }
+        if (watch != null) {
+            watch.shutdownNow();
+        }
+        if (running != null) {
+            running.stop();
         }
     }
 

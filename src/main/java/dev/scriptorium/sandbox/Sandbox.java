@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,21 +43,27 @@ import org.slf4j.LoggerFactory;
  * loads FFmpeg or whisper.cpp: if native code crashes or hangs, only the child dies (or is killed), the request in
  * hand fails with a reason, and the next request starts a fresh child.
  *
- * <p>While waiting for a reply the sandbox watches the child's life, the job's deadline and whether the job was
- * canceled, and kills the child at once when any of them says so. Not thread-safe: one job uses a sandbox at a time
- * ({@link WorkerSlots} hands them out).
+ * <p>While waiting for a reply the sandbox watches the child's life, its CPU time (a child that uses none for
+ * HANG_SECONDS is hung), the job's deadline and whether the job was canceled, and kills the child at once when any of
+ * them says so; every kill is logged with its reason. Once the worker is stopping, no child is started and a child's
+ * death ends the request with {@link SlotStoppedException}, never as a crash. Not thread-safe: one job uses a sandbox
+ * at a time ({@link WorkerSlots} hands them out); only {@link #stop} may be called from another thread.
  */
 public final class Sandbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
     private static final int LOG_LINES = 50;
     private static final long CANCEL_CHECK_MILLIS = 500;
+    private static final long CPU_CHECK_MILLIS = 1000;
+    /** The exit status of a JVM ended by SIGTERM: a service manager stopping the worker's whole process group. */
+    private static final int TERMINATED = 128 + 15;
     private final int slot;
     private final SandboxSettings settings;
     private final WhisperSettings whisper;
     private final Path socketDir;
     private final Deque<String> recentLog = new ArrayDeque<>();
     private volatile UUID currentJob;
-    private Process process;
+    private volatile boolean stopping;
+    private volatile Process process;
     private Frames frames;
     private SocketChannel channel;
     private BlockingQueue<Optional<JsonNode>> replies;
@@ -78,11 +85,14 @@ public final class Sandbox implements AutoCloseable {
      * @throws ModelException         if the child reports that the model cannot be loaded
      * @throws ChildCrashedException  if the child dies while starting (e.g. whisper.cpp aborts on the model)
      */
-    public void ensureStarted() throws ModelException, ChildCrashedException, IOException {
+    public void ensureStarted() throws ModelException, ChildCrashedException, SlotStoppedException, IOException {
         if (process != null && process.isAlive()) {
             return;
         }
         stopChild();
+        if (stopping) {
+            throw new SlotStoppedException();
+        }
         Path socket = socketDir.resolve("slot-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8)
                 + ".sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -96,7 +106,7 @@ public final class Sandbox implements AutoCloseable {
                     throw crashed("while starting");
                 }
                 if (System.nanoTime() > deadline) {
-                    kill();
+                    kill("it did not start within " + settings.startupTimeout().toSeconds() + " s");
                     throw new ChildCrashedException(-1, "The worker process did not start within "
                             + settings.startupTimeout().toSeconds() + " s");
                 }
@@ -112,11 +122,11 @@ public final class Sandbox implements AutoCloseable {
         JsonNode hello;
         try {
             hello = awaitReply(null, "loading the model", settings.startupTimeout());
-        } catch (DeadlineExceededException e) {
+        } catch (TimedOutException e) {
             throw new ChildCrashedException(-1, "The worker process did not load the model within "
                     + settings.startupTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
-            kill();
+            kill("the worker was interrupted while the child loaded the model");
             Thread.currentThread().interrupt();
             throw new ChildCrashedException(-1, "Interrupted while the worker process loaded the model");
         }
@@ -249,13 +259,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Waits for the child's next message, killing the child when it dies, the deadline passes or the job is
-     * canceled.
+     * Waits for the child's next message, killing the child when it hangs, the deadline passes or the job is
+     * canceled. Without a watch (loading the model) only {@code timeout} applies.
      */
     private JsonNode awaitReply(JobWatch watch, String doing, java.time.Duration timeout)
-            throws InterruptedException, ChildCrashedException, DeadlineExceededException {
+            throws InterruptedException, ChildCrashedException, SlotStoppedException, TimedOutException {
         Instant deadline = timeout != null ? Instant.now().plus(timeout) : watch.deadline();
         long nextCancelCheck = System.nanoTime();
+        long nextCpuCheck = System.nanoTime();
+        HangWatch hang = new HangWatch(settings.timeouts().hangAfter());
         while (true) {
             Optional<JsonNode> reply = replies.poll(100, TimeUnit.MILLISECONDS);
             if (reply != null) {
@@ -270,20 +282,36 @@ public final class Sandbox implements AutoCloseable {
             }
             Instant now = Instant.now();
             if (watch != null && now.isAfter(watch.deadline()) || now.isAfter(deadline)) {
-                kill();
-                throw new DeadlineExceededException("stopped after the time limit while " + doing);
+                String limit = watch != null ? "the job's time limit" : timeout.toSeconds() + " s";
+                kill("it ran past " + limit + " while " + doing);
+                throw new TimedOutException(TimedOutException.Why.TIME_LIMIT, doing);
             }
-            if (watch != null && System.nanoTime() >= nextCancelCheck) {
-                nextCancelCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_CHECK_MILLIS);
+            long nanos = System.nanoTime();
+            if (watch != null && nanos >= nextCpuCheck) {
+                nextCpuCheck = nanos + TimeUnit.MILLISECONDS.toNanos(CPU_CHECK_MILLIS);
+                OptionalDouble cpu = ProcessCpu.seconds(process.pid());
+                if (cpu.isPresent() && hang.hung(nanos, cpu.getAsDouble())) {
+                    long seconds = settings.timeouts().hangAfter().toSeconds();
+                    kill("it used no CPU for " + seconds + " s while " + doing + " (hung)");
+                    throw new TimedOutException(TimedOutException.Why.HUNG, doing);
+                }
+            }
+            if (watch != null && nanos >= nextCancelCheck) {
+                nextCancelCheck = nanos + TimeUnit.MILLISECONDS.toNanos(CANCEL_CHECK_MILLIS);
                 if (watch.canceled()) {
-                    kill();
+                    kill("its job was canceled");
                     throw new JobCanceledException();
                 }
             }
         }
     }
 
-    private ChildCrashedException crashed(String doing) {
+    /**
+     * The child died on its own. While the worker is stopping, or when SIGTERM ended it (the service manager signals
+     * the whole process group at once, so the child may go before this process has begun to stop), that is the stop,
+     * not a crash of the file: the job goes back to the queue without counting towards CRASH_RETRIES.
+     */
+    private ChildCrashedException crashed(String doing) throws SlotStoppedException {
         int exit = -1;
         try {
             if (process.waitFor(5, TimeUnit.SECONDS)) {
@@ -291,6 +319,12 @@ public final class Sandbox implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (stopping || exit == TERMINATED) {
+            log.info("Worker slot {}: child {} ended ({}) while {}: the worker is stopping", slot, process.pid(),
+                    exit == TERMINATED ? "SIGTERM" : "exit status " + exit, doing);
+            stopChild();
+            throw new SlotStoppedException();
         }
         String how = exit > 128 ? "was killed by signal " + (exit - 128) : "exited with status " + exit;
         log.warn("Worker slot {}: child {} {} {}; last output:\n{}", slot, process.pid(), how, doing,
@@ -340,7 +374,7 @@ public final class Sandbox implements AutoCloseable {
      * Failures are logged; the next request tries again.
      */
     public void restartIfGone() {
-        if (childPid().isPresent() || Thread.currentThread().isInterrupted()) {
+        if (childPid().isPresent() || Thread.currentThread().isInterrupted() || stopping) {
             return;
         }
         try {
@@ -351,8 +385,34 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Kills the child now (SIGKILL); the next request starts a new one. */
-    public void kill() {
+    /**
+     * The worker is stopping: no child is started from now on, and the running one is killed at once (SIGKILL), so
+     * that its job goes back to the queue within moments. Its work since the last finished chunk is lost, which is
+     * what a stop costs; waiting for a chunk to end would take minutes. Thread-safe.
+     */
+    public void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            log.info("Worker slot {}: killing child {}{}: the worker is stopping", slot, running.pid(),
+                    currentJob != null ? " (job " + currentJob + ")" : "");
+            running.destroyForcibly();
+        }
+    }
+
+    /** Kills the child now (SIGKILL) and logs why; the next request starts a new one. */
+    public void kill(String why) {
+        if (process != null && process.isAlive()) {
+            log.warn("Worker slot {}: killing child {}{}: {}", slot, process.pid(),
+                    currentJob != null ? " (job " + currentJob + ")" : "", why);
+        }
+        kill();
+    }
+
+    private void kill() {
         if (process != null) {
             process.destroyForcibly();
             try {
@@ -384,13 +444,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Asks the child to stop, and kills it if it does not within a few seconds. */
+    /** Asks an idle child to stop, and kills it if it does not within a few seconds; a busy child is killed. */
     @Override
     public void close() {
         if (process == null) {
             return;
         }
-        if (process.isAlive() && frames != null) {
+        if (process.isAlive() && frames != null && currentJob == null && !stopping) {
             try {
                 frames.write(Frames.message("stop"));
                 process.waitFor(5, TimeUnit.SECONDS);

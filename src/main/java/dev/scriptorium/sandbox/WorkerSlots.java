@@ -67,6 +67,13 @@ public final class WorkerSlots implements AutoCloseable {
         free.add(sandbox);
     }
 
+    /** The worker is stopping: every child is killed now and none is started again (see {@link Sandbox#stop}). */
+    public void stopAll() {
+        for (Sandbox sandbox : all) {
+            sandbox.stop();
+        }
+    }
+
     /** For tests and the admin view: every slot, busy or not. */
     public List<Sandbox> sandboxes() {
         return List.copyOf(all);

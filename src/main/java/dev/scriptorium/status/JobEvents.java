@@ -6,6 +6,7 @@ import dev.scriptorium.transcription.JobChangeListener;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -25,6 +26,7 @@ public final class JobEvents implements JobChangeListener {
     private final RedisClient redis;
     private final ObjectMapper json;
     private final Encoder encoder;
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     /** Renders a job as cached and published (e.g. its API view). */
     @FunctionalInterface
@@ -56,8 +58,17 @@ public final class JobEvents implements JobChangeListener {
             long ttl = job.status().isFinished() ? FINISHED_TTL_SECONDS : UNFINISHED_TTL_SECONDS;
             redis.set(statusKey(job.id()), message, SetParams.setParams().ex(ttl));
             redis.publish(channel(job.id()), message);
+            if (failing.compareAndSet(true, false)) {
+                log.info("Publishing job changes to Redis works again");
+            }
         } catch (JsonProcessingException | RuntimeException e) {
-            log.warn("Could not publish the change of job {} to Redis: {}", job.id(), e.getMessage());
+            // Once per outage, not once per job change: a Redis that is down would otherwise fill the log.
+            if (failing.compareAndSet(false, true)) {
+                log.warn("Could not publish the change of job {} to Redis: {}; status is served from PostgreSQL"
+                        + " until Redis is back", job.id(), e.getMessage());
+            } else {
+                log.debug("Could not publish the change of job {} to Redis: {}", job.id(), e.getMessage());
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.AudioChunk;
-import dev.scriptorium.sandbox.DeadlineExceededException;
+import dev.scriptorium.sandbox.TimedOutException;
 import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.whisper.WhisperSegment;
 import java.time.Duration;
@@ -132,9 +132,9 @@ final class ChunkRun {
     }
 
     /** Waits a moment for other slots, still bound by the job's deadline and cancel. */
-    private void awaitOthers() throws InterruptedException, DeadlineExceededException {
+    private void awaitOthers() throws InterruptedException, TimedOutException {
         if (Instant.now().isAfter(watch.deadline())) {
-            throw new DeadlineExceededException("stopped after the time limit while other slots transcribed");
+            throw new TimedOutException(TimedOutException.Why.TIME_LIMIT, "other slots transcribed its chunks");
         }
         if (watch.canceled()) {
             throw new JobCanceledException(jobId);

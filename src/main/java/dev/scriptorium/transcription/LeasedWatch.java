@@ -4,6 +4,7 @@ import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.sandbox.JobWatch;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A job's watch that also keeps a chunk's claim alive: the sandbox asks {@link #canceled} about twice a second while
@@ -35,7 +36,12 @@ final class LeasedWatch implements JobWatch {
     public boolean canceled() {
         if (System.nanoTime() >= nextRenewal) {
             nextRenewal = System.nanoTime() + ChunkClaims.RENEW_EVERY.toNanos();
-            claims.renew(jobId, chunk, holder);
+            try {
+                claims.renew(jobId, chunk, holder);
+            } catch (RuntimeException e) {
+                // The database is briefly away; the next renewal tries again before the claim lapses.
+                nextRenewal = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            }
         }
         return job.canceled();
     }

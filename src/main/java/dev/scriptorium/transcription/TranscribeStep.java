@@ -5,9 +5,10 @@ import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.sandbox.ChildCrashedException;
-import dev.scriptorium.sandbox.DeadlineExceededException;
 import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.sandbox.Sandbox;
+import dev.scriptorium.sandbox.SlotStoppedException;
+import dev.scriptorium.sandbox.TimedOutException;
 import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.whisper.WhisperSegment;
@@ -29,11 +30,15 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *
  * <p>How an attempt can end, besides completing: a problem with the media fails the job at once with its own code;
  * a crashed child fails the attempt with {@code worker_crashed} and the job is tried again up to CRASH_RETRIES times,
- * then quarantined; a job past its time limit fails with {@code timeout}; a canceled job is left canceled; anything
- * else puts the job back in the queue until {@code maxAttempts}. Every attempt is recorded.
+ * then quarantined; a child that hung or ran past the time limit fails the attempt with {@code timeout}, and the job
+ * is tried once more on a fresh child before it fails; a canceled job is left canceled; a stopping worker puts the
+ * job back in the queue; anything else puts the job back in the queue until {@code maxAttempts}. Every attempt is
+ * recorded.
  */
 public final class TranscribeStep {
     private static final Logger log = LoggerFactory.getLogger(TranscribeStep.class);
+    /** A hang or a run past the time limit may be bad luck (a stuck mount, a loaded node): one more try, then fail. */
+    private static final int TIMEOUT_RETRIES = 1;
     private final TranscriptionJobs jobs;
     private final ObjectStore store;
     private final WorkerSlots slots;
@@ -101,22 +106,23 @@ public final class TranscribeStep {
             if (jobs.complete(jobId, transcript)) {
                 metrics.stageTook(JobStage.STORING, Duration.ofNanos(System.nanoTime() - storing));
                 record(sandbox, jobId, attempt, started, "completed", null, chunking.toString());
-                log.info("Job {} completed: {} segments in {} ms", jobId, segments.size(),
+                log.debug("Job {} transcribed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
             }
         } catch (MediaRejectedException e) {
-            log.info("Job {} rejected: {} ({})", jobId, e.code().apiName(), e.getMessage());
+            log.debug("Job {} rejected: {} ({})", jobId, e.code().apiName(), e.getMessage());
             record(sandbox, jobId, attempt, started, "failed", e.code(), e.getMessage());
             fail(jobId, e.code(), e.getMessage());
         } catch (JobCanceledException e) {
             record(sandbox, jobId, attempt, started, "canceled", null, null);
-            log.info("Job {} canceled while processing; its worker was stopped", jobId);
-        } catch (DeadlineExceededException e) {
-            Duration limit = Duration.between(started, watch.deadline());
-            record(sandbox, jobId, attempt, started, "failed", FailureCode.TIMEOUT, e.getMessage());
-            fail(jobId, FailureCode.TIMEOUT, "Transcription took longer than its time limit of "
-                    + HumanDurations.format(limit) + " and was stopped. Try a shorter file, or ask the operator "
-                    + "to raise JOB_TIMEOUT_CEILING_SECONDS.");
+            log.debug("Job {} canceled while processing; its worker was stopped", jobId);
+        } catch (TimedOutException e) {
+            timedOut(jobId, attempt, started, e, Duration.between(started, watch.deadline()), sandbox);
+        } catch (SlotStoppedException e) {
+            record(sandbox, jobId, attempt, started, "interrupted", null, "worker stopping");
+            requeue(jobId, "The worker stopped while transcribing; the job will be resumed.");
+            // Thrown so that JobRunr schedules the job again, on whichever worker takes it.
+            throw e;
         } catch (ChildCrashedException e) {
             crashed(jobId, attempt, started, e, sandbox);
         } catch (InterruptedException e) {
@@ -179,7 +185,7 @@ public final class TranscribeStep {
                     done -> {
                         double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
                         Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
-                        jobs.advance(jobId, j -> j.progressed(done, eta, now()));
+                        progressed(jobId, done, eta);
                     });
             try {
                 List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run(), audio.startSeconds());
@@ -189,6 +195,44 @@ public final class TranscribeStep {
                 chunking.append(run.describe());
             }
         }
+    }
+
+    /**
+     * Progress is shown, not relied on: while the database is briefly away (a restart), the transcription goes on and
+     * the next report catches up.
+     */
+    private void progressed(UUID jobId, double done, Double eta) {
+        try {
+            jobs.advance(jobId, j -> j.progressed(done, eta, now()));
+        } catch (RuntimeException e) {
+            log.debug("Could not record the progress of job {}: {}", jobId, e.toString());
+        }
+    }
+
+    private void timedOut(UUID jobId, int attempt, Instant started, TimedOutException e, Duration limit,
+                          Sandbox sandbox) throws TimedOutException {
+        record(sandbox, jobId, attempt, started, "failed", FailureCode.TIMEOUT, e.getMessage());
+        TranscriptionJob job = jobs.update(jobId, j -> j.timedOut(now())).orElseThrow();
+        boolean hung = e.why() == TimedOutException.Why.HUNG;
+        if (job.timeouts() <= TIMEOUT_RETRIES && !job.status().isFinished()) {
+            log.warn("Job {}: attempt {} {}; trying once more on a fresh worker process", jobId, attempt,
+                    e.getMessage());
+            requeue(jobId, (hung ? "The transcription stopped making progress" : "The transcription ran past its"
+                    + " time limit") + " and was stopped; it will be tried once more.");
+            // Thrown so that JobRunr schedules the retry.
+            throw e;
+        }
+        String hangAdvice = e.doing().equals("transcribing")
+                ? " Upload the file again later; if it keeps happening, tell the operator (job " + jobId + ")."
+                : " The file may make the decoder wait forever: convert it to a common format (for example MP4 or"
+                        + " WAV) and upload it again.";
+        fail(jobId, FailureCode.TIMEOUT, hung
+                ? "Transcription stopped making progress twice: the worker did nothing for "
+                        + HumanDurations.format(slots.settings().timeouts().hangAfter()) + " while " + e.doing()
+                        + ", so it was stopped." + hangAdvice
+                : "Transcription ran past its time limit of " + HumanDurations.format(limit) + " twice and was"
+                        + " stopped. The service may be very busy: upload the file again later, or split it into"
+                        + " shorter parts.");
     }
 
     private void crashed(UUID jobId, int attempt, Instant started, ChildCrashedException e, Sandbox sandbox)
@@ -273,9 +317,15 @@ public final class TranscribeStep {
             return deadline;
         }
 
+        /** A database that cannot answer right now has not canceled the job: the work goes on meanwhile. */
         @Override
         public boolean canceled() {
-            return jobs.find(jobId).map(job -> job.status() == JobStatus.CANCELED).orElse(true);
+            try {
+                return jobs.find(jobId).map(job -> job.status() == JobStatus.CANCELED).orElse(true);
+            } catch (RuntimeException e) {
+                log.debug("Could not look whether job {} was canceled: {}", jobId, e.toString());
+                return false;
+            }
         }
     }
 }

@@ -52,6 +52,8 @@ public class TranscriptionJob {
     @Column(nullable = false)
     private int crashes;
     @Column(nullable = false)
+    private int timeouts;
+    @Column(nullable = false)
     private boolean quarantined;
     @Column(name = "eta_seconds")
     private Double etaSeconds;
@@ -143,6 +145,12 @@ public class TranscriptionJob {
         updatedAt = now;
     }
 
+    /** The worker stopped this job's child: it hung, or ran past the time limit. One timeout is retried. */
+    public void timedOut(Instant now) {
+        timeouts++;
+        updatedAt = now;
+    }
+
     /** Failed for good on a file that crashes workers: no automatic retry may pick it up again. */
     public void quarantine(FailureCode code, String reason, Instant now) {
         fail(code, reason, now);
@@ -150,8 +158,8 @@ public class TranscriptionJob {
     }
 
     /**
-     * An operator's retry of a failed or canceled job: back to the queue with a clean slate (attempts, crashes and
-     * quarantine reset; the attempt history stays in job_attempt).
+     * An operator's retry of a failed or canceled job: back to the queue with a clean slate (attempts, crashes,
+     * timeouts and quarantine reset; the attempt history stays in job_attempt).
      */
     public void retry(Instant now) {
         if (status != JobStatus.FAILED && status != JobStatus.CANCELED) {
@@ -163,6 +171,7 @@ public class TranscriptionJob {
         failureReason = "Retried by an operator.";
         attempts = 0;
         crashes = 0;
+        timeouts = 0;
         quarantined = false;
         processedSeconds = 0;
         etaSeconds = null;
@@ -245,6 +254,7 @@ public class TranscriptionJob {
     public Optional<String> failureReason() { return Optional.ofNullable(failureReason); }
     public int attempts() { return attempts; }
     public int crashes() { return crashes; }
+    public int timeouts() { return timeouts; }
     public boolean quarantined() { return quarantined; }
     public Optional<Double> etaSeconds() { return Optional.ofNullable(etaSeconds); }
     public Optional<UUID> ownerKey() { return Optional.ofNullable(ownerKey); }

@@ -41,8 +41,9 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final Metrics metrics;
     private final ScheduledExecutorService watcher;
     private volatile ModelStatus status;
+    private volatile boolean stopping;
     private FileTime rejectedVersion;
-    private WorkerSlots slots;
+    private volatile WorkerSlots slots;
     private ChunkHelpStep help;
 
     public TranscriptionWorker(JobQueue queue, TranscriptionQueue transcriptionQueue, TranscriptionJobs jobs,
@@ -97,6 +98,9 @@ public final class TranscriptionWorker implements AutoCloseable {
         if (slots != null) {
             return true;
         }
+        if (stopping) {
+            return false;
+        }
         WorkerSlots started = null;
         try {
             if (!Files.isRegularFile(whisper.model())) {
@@ -136,14 +140,30 @@ public final class TranscriptionWorker implements AutoCloseable {
             if (started != null) {
                 started.close();
             }
-            log.error("Could not start transcribing", e);
+            if (!stopping) {
+                log.error("Could not start transcribing", e);
+            }
             return false;
+        }
+    }
+
+    /**
+     * The first step of a stop, taken before anything else is closed: children are killed at once and none is
+     * started again, so that running jobs go back to the queue within moments instead of holding the stop up until
+     * JobRunr's grace period ends. Does not wait for the worker's lock: a model may be loading.
+     */
+    public void beginStop() {
+        stopping = true;
+        watcher.shutdownNow();
+        WorkerSlots running = slots;
+        if (running != null) {
+            running.stopAll();
         }
     }
 
     @Override
     public synchronized void close() {
-        watcher.shutdownNow();
+        beginStop();
         queue.stopServer();
         if (slots != null) {
             slots.close();

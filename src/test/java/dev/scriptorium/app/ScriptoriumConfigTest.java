@@ -19,6 +19,21 @@ class ScriptoriumConfigTest {
     }
 
     @Test
+    void aChildIsHungAfterTwoMinutesWithoutCpuAndTheWallClockLimitIsAGenerousLastResort() {
+        var limits = ScriptoriumConfig.fromEnvironment(Map.of()).sandbox().timeouts();
+        assertThat(limits.hangAfter()).hasSeconds(120);
+        assertThat(limits.factor()).isEqualTo(10);
+        assertThat(limits.floor()).hasMinutes(10);
+        assertThat(limits.ceiling()).hasHours(6);
+    }
+
+    @Test
+    void aHangTimeOfZeroFailsNamingTheVariable() {
+        assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("HANG_SECONDS", "0")))
+                .hasMessageStartingWith("HANG_SECONDS must be between 1 and");
+    }
+
+    @Test
     void aNonNumericValueFailsNamingTheVariable() {
         assertThatThrownBy(() -> ScriptoriumConfig.fromEnvironment(Map.of("MAX_UPLOAD_BYTES", "lots")))
                 .isInstanceOf(ConfigException.class)

@@ -54,7 +54,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StepsRunTwiceTest {
     private static final SandboxSettings SANDBOX = new SandboxSettings(1, List.of("-Xmx256m"), "cpu",
-            Optional.empty(), 1, new TimeLimits(Duration.ofMinutes(2), Duration.ofMinutes(10), 4),
+            Optional.empty(), 1, new TimeLimits(Duration.ofMinutes(2), Duration.ofMinutes(10), 4,
+                    Duration.ofMinutes(2)),
             Duration.ofMinutes(2));
     @TempDir
     static Path dir;

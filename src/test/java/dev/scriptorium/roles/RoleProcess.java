@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,10 +34,26 @@ final class RoleProcess implements AutoCloseable {
      */
     static RoleProcess start(String role, Path directory, Map<String, String> env, String portVariable)
             throws Exception {
+        return start(role, directory, env, portVariable, List.of(), role + ".log");
+    }
+
+    /**
+     * As {@link #start(String, Path, Map, String)}, as the leader of a process group and session of its own
+     * ({@code setsid}), as a service manager runs it: {@code kill -TERM -PID} signals it and its children at once.
+     */
+    static RoleProcess startInOwnSession(String role, Path directory, Map<String, String> env, String portVariable,
+                                         String logName) throws Exception {
+        return start(role, directory, env, portVariable, List.of("setsid"), logName);
+    }
+
+    private static RoleProcess start(String role, Path directory, Map<String, String> env, String portVariable,
+                                     List<String> prefix, String logName) throws Exception {
         int port = ExternalServices.freePort();
-        Path log = directory.resolve(role + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), role)
+        Path log = directory.resolve(logName);
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), role));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -61,6 +80,11 @@ final class RoleProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Waits up to {@code timeout} for the process to exit; true if it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     String log() throws IOException {
         return Files.readString(log);
     }
@@ -77,6 +101,9 @@ final class RoleProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (!process.isAlive()) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,25 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code java -jar scriptorium.jar serve} in {@code directory} and waits until /readyz answers 200. */
     static ServeProcess start(Path directory, Map<String, String> env, String logName) throws Exception {
+        return start(directory, env, logName, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Map, String)}, as the leader of a process group and session of its own ({@code setsid}),
+     * as a service manager runs it: its pid is its group's id, and {@code kill -TERM -PID} signals everything it
+     * started at once.
+     */
+    static ServeProcess startInOwnSession(Path directory, Map<String, String> env, String logName) throws Exception {
+        return start(directory, env, logName, List.of("setsid"));
+    }
+
+    private static ServeProcess start(Path directory, Map<String, String> env, String logName, List<String> prefix)
+            throws Exception {
         int port = ExternalServices.freePort();
         Path log = directory.resolve(logName);
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString(), "serve")
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(javaBinary(), "-jar", JAR.toString(), "serve"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -45,6 +62,15 @@ final class ServeProcess implements AutoCloseable {
         Process process = builder.start();
         Readyz.await(process, "serve", port, log);
         return new ServeProcess(process, log, port, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; true if it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     URI baseUrl() {

@@ -1,0 +1,32 @@
+package dev.scriptorium.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The first line of a server's pid file (PostgreSQL's postmaster.pid, Redis's pidfile). */
+final class PidFile {
+    private PidFile() {
+    }
+
+    static Optional<Long> read(Path pidFile) {
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+            return Optional.of(Long.parseLong(first));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The live process the pid file names, if it names one whose command contains {@code executable}. */
+    static Optional<ProcessHandle> liveProcess(Path pidFile, String executable) {
+        return read(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(true));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.scriptorium.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.LocalProcesses;
+import dev.scriptorium.testing.Signals;
+import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestModels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code serve} keeps its embedded servers alive: killed outright under jobs in flight, the embedded Redis and then
+ * the embedded PostgreSQL are started again on their data, {@code /readyz} is ready again, and every job completes.
+ */
+class ServeSupervisionIT {
+    /** Two slots of one Whisper thread each on the synthetic model: two jobs run side by side on two cores. */
+    static Map<String, String> twoSlots() throws Exception {
+        return Map.of(
+                "WHISPER_MODEL", TestModels.syntheticTiny().toString(),
+                "WHISPER_TIMESTAMPS", "false",
+                "WHISPER_TEMPERATURE_FALLBACK", "false",
+                "WORKER_SLOTS", "2",
+                "WHISPER_THREADS", "1");
+    }
+    @TempDir
+    Path home;
+    @TempDir
+    Path mediaDir;
+
+    @Test
+    void redisAndPostgresqlKilledUnderRunningJobsComeBackAndEveryJobCompletes() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(home, twoSlots(), "serve.log")) {
+            ApiClient api = new ApiClient(serve.baseUrl());
+            Path video = new TestMedia(mediaDir).longVideo(600);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ids.add(api.upload(video, Map.of("language", "en")).json().get("id").asText());
+            }
+            awaitProcessing(api, ids);
+
+            long redis = LocalProcesses.pidFile(LocalProcesses.redisPid(home)).orElseThrow();
+            assertThat(Signals.send(redis, "KILL")).isTrue();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(LocalProcesses.pidFile(LocalProcesses.redisPid(home))).isPresent().get()
+                        .isNotEqualTo(redis);
+                assertThat(readiness(api).at("/checks/redis").asText()).isEqualTo("ok");
+            });
+            assertThat(serve.log()).contains("The embedded Redis exited unexpectedly")
+                    .contains("The embedded Redis is running again");
+
+            assertUnfinished(api, ids);
+            long postgres = LocalProcesses.pidFile(LocalProcesses.postmasterPid(home)).orElseThrow();
+            assertThat(Signals.send(postgres, "KILL")).isTrue();
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                assertThat(LocalProcesses.alive(postgres)).isFalse();
+                ApiClient.Response ready = api.get("/readyz");
+                assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+                assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+            });
+            assertThat(serve.log()).contains("The embedded PostgreSQL exited unexpectedly")
+                    .contains("The embedded PostgreSQL is running again");
+
+            for (String id : ids) {
+                JsonNode job = api.awaitFinished(id, Duration.ofMinutes(4));
+                assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+            }
+            assertThat(serve.stop()).isIn(0, 143);
+        }
+    }
+
+    static void awaitProcessing(ApiClient api, List<String> ids) {
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (String id : ids) {
+                assertThat(api.job(id).path("stage").asText()).isEqualTo("transcribing");
+            }
+        });
+    }
+
+    private static void assertUnfinished(ApiClient api, List<String> ids) throws Exception {
+        for (String id : ids) {
+            assertThat(api.job(id).get("status").asText()).as("job %s still in flight", id).isIn("queued",
+                    "processing");
+        }
+    }
+
+    private static JsonNode readiness(ApiClient api) throws Exception {
+        return api.get("/readyz").json();
+    }
+}
