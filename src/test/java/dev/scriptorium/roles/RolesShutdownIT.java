@@ -6,17 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.embedded.EmbeddedObjectStore;
 import dev.scriptorium.testing.ApiClient;
-import dev.scriptorium.testing.ExternalServices;
 import dev.scriptorium.testing.LocalProcesses;
 import dev.scriptorium.testing.Signals;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,15 +33,13 @@ class RolesShutdownIT {
             throws Exception {
         try (TestDatabase database = TestDatabase.create();
              EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"))) {
-            Map<String, String> shared = ExternalServices.environment(database, s3);
-            shared.put("STAGING_DIR", Files.createDirectories(dir.resolve("staging")).toString());
-            shared.put("HTTP_HOST", "127.0.0.1");
-            Map<String, String> scheduler = role(shared, "scheduler");
+            Map<String, String> shared = RoleEnvironments.shared(database, s3, dir);
+            Map<String, String> scheduler = RoleEnvironments.forRole(shared, dir, "scheduler");
             scheduler.put("DASHBOARD_PORT", "0");
-            Map<String, String> worker = role(shared, "worker");
+            Map<String, String> worker = RoleEnvironments.forRole(shared, dir, "worker");
             worker.putAll(Map.of("WHISPER_MODEL", TestModels.syntheticTiny().toString(), "WHISPER_TIMESTAMPS", "false",
                     "WHISPER_TEMPERATURE_FALLBACK", "false", "WORKER_SLOTS", "2", "WHISPER_THREADS", "1"));
-            Map<String, String> web = role(shared, "web");
+            Map<String, String> web = RoleEnvironments.forRole(shared, dir, "web");
             web.put("ANONYMOUS_ACCESS", "true");
 
             try (RoleProcess schedulerProcess = RoleProcess.start("scheduler", dir, scheduler, "MANAGEMENT_PORT")) {
@@ -91,11 +86,5 @@ class RolesShutdownIT {
                 }
             }
         }
-    }
-
-    private Map<String, String> role(Map<String, String> shared, String role) throws Exception {
-        Map<String, String> env = new HashMap<>(shared);
-        env.put("DATA_DIR", Files.createDirectories(dir.resolve(role)).toString());
-        return env;
     }
 }

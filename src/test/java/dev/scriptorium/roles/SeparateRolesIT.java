@@ -13,14 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,21 +38,16 @@ class SeparateRolesIT {
             throws Exception {
         try (TestDatabase database = TestDatabase.create();
              EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"))) {
-            Map<String, String> shared = ExternalServices.environment(database, s3);
-            shared.put("STAGING_DIR", Files.createDirectories(dir.resolve("staging")).toString());
-            shared.put("HTTP_HOST", "127.0.0.1");
+            Map<String, String> shared = RoleEnvironments.shared(database, s3, dir);
             int dashboard = ExternalServices.freePort();
-            Map<String, String> scheduler = new HashMap<>(shared);
-            scheduler.put("DATA_DIR", Files.createDirectories(dir.resolve("scheduler")).toString());
+            Map<String, String> scheduler = RoleEnvironments.forRole(shared, dir, "scheduler");
             scheduler.put("DASHBOARD_PORT", String.valueOf(dashboard));
-            Map<String, String> worker = new HashMap<>(shared);
-            worker.put("DATA_DIR", Files.createDirectories(dir.resolve("worker")).toString());
+            Map<String, String> worker = RoleEnvironments.forRole(shared, dir, "worker");
             worker.put("WHISPER_MODEL", TestModels.syntheticTiny().toString());
             worker.put("WHISPER_TIMESTAMPS", "false");
             worker.put("WHISPER_TEMPERATURE_FALLBACK", "false");
             worker.put("WHISPER_THREADS", "2");
-            Map<String, String> web = new HashMap<>(shared);
-            web.put("DATA_DIR", Files.createDirectories(dir.resolve("web")).toString());
+            Map<String, String> web = RoleEnvironments.forRole(shared, dir, "web");
             web.put("ANONYMOUS_ACCESS", "true");
 
             List<RoleProcess> started = new ArrayList<>();

@@ -73,7 +73,8 @@ class AbortingModelTest {
 
         // The operator replaces the model; the child restarts on it, and the parent never restarted.
         Files.copy(TestModels.syntheticTiny(), model, StandardCopyOption.REPLACE_EXISTING);
-        stack.application().worker().orElseThrow().slots().orElseThrow().sandboxes().get(0).kill("the operator replaced the model");
+        stack.application().worker().orElseThrow().slots().orElseThrow().sandboxes().get(0)
+                .kill("the operator replaced the model");
         JsonNode next = api.awaitFinished(api.upload(media.wav(), Map.of()).json().get("id").asText(),
                 Duration.ofMinutes(2));
         assertThat(next.get("status").asText()).as(next.toString()).isEqualTo("completed");

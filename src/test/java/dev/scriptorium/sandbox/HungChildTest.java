@@ -92,7 +92,8 @@ class HungChildTest {
             assertThat(attempts).hasSize(2)
                     .allSatisfy(attempt -> assertThat(attempt.failureCode()).contains("timeout"));
             for (long child : stopped) {
-                assertThat(log.linesWith("WARN", "killing child " + child + " (job " + id, "used no CPU for 3 s")).hasSize(1);
+                assertThat(log.linesWith("WARN", "killing child " + child + " (job " + id, "used no CPU for 3 s"))
+                        .hasSize(1);
             }
             assertThat(log.linesWith("WARN", "Job " + id + " ended: failed with timeout")).hasSize(1);
         }

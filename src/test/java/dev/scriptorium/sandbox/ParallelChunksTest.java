@@ -100,7 +100,8 @@ class ParallelChunksTest {
         List<AudioChunk> chunks = transcriber.plan(pcm);
         assertThat(chunks).hasSizeGreaterThan(2);
         SandboxSettings settings = new SandboxSettings(1, List.of("-Xmx256m"), "cpu", Optional.empty(), 0,
-                new TimeLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), 4, Duration.ofMinutes(2)), Duration.ofMinutes(2));
+                new TimeLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), 4, Duration.ofMinutes(2)),
+                Duration.ofMinutes(2));
         JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
         List<List<WhisperSegment>> perChunk = new ArrayList<>();
         try (WorkerSlots slots = new WorkerSlots(settings,

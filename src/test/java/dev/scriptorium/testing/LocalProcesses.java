@@ -27,7 +27,8 @@ public final class LocalProcesses {
                 // Field 5 (pgrp), counted from the parenthesis that closes the command name in field 2.
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
                 if (!fields[0].equals("Z") && Long.parseLong(fields[2]) == group) {
-                    members.add(entry.getFileName() + " " + stat.substring(stat.indexOf('('), stat.lastIndexOf(')') + 1));
+                    String command = stat.substring(stat.indexOf('('), stat.lastIndexOf(')') + 1);
+                    members.add(entry.getFileName() + " " + command);
                 }
             }
         }

@@ -303,25 +303,7 @@ public final class TestMedia {
      * declares no per-stream durations, so only how far its packets reach tells that it is cut off.
      */
     public Path truncatedMkv() {
-        Path speech = tempSpeech(SENTENCE);
-        Path full = tempFile(".mkv");
-        try {
-            List<String> args = new ArrayList<>(List.of(
-                    "-f", "lavfi",
-                    "-i", "testsrc2=size=160x120:rate=5:duration=" + seconds(TRUNCATED_SOURCE_SECONDS),
-                    "-stream_loop", "-1", "-i", speech.toString(),
-                    "-map", "0:v:0", "-map", "1:a:0", "-t", seconds(TRUNCATED_SOURCE_SECONDS)));
-            args.addAll(H264);
-            args.addAll(List.of("-c:a", "flac", "-ar", "44100", "-ac", "1"));
-            args.addAll(BITEXACT);
-            args.add(full.toString());
-            ffmpeg(args, timeout);
-            byte[] bytes = readAllBytes(full);
-            return produce("truncated", "mkv", out -> write(out, Arrays.copyOf(bytes, bytes.length / 2)));
-        } finally {
-            deleteQuietly(speech);
-            deleteQuietly(full);
-        }
+        return truncated("mkv", List.of("-c:a", "flac", "-ar", "44100", "-ac", "1"));
     }
 
     /**
@@ -330,8 +312,14 @@ public final class TestMedia {
      * error, but only to about half that length.
      */
     public Path truncatedMp4() {
+        return truncated("mp4", List.of("-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1",
+                "-movflags", "+faststart"));
+    }
+
+    /** {@link #TRUNCATED_SOURCE_SECONDS} of looped speech with a picture, in {@code ext}, cut to half its bytes. */
+    private Path truncated(String ext, List<String> audioAndMuxer) {
         Path speech = tempSpeech(SENTENCE);
-        Path full = tempFile(".mp4");
+        Path full = tempFile("." + ext);
         try {
             List<String> args = new ArrayList<>(List.of(
                     "-f", "lavfi",
@@ -339,13 +327,12 @@ public final class TestMedia {
                     "-stream_loop", "-1", "-i", speech.toString(),
                     "-map", "0:v:0", "-map", "1:a:0", "-t", seconds(TRUNCATED_SOURCE_SECONDS)));
             args.addAll(H264);
-            args.addAll(List.of("-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-ac", "1"));
-            args.addAll(List.of("-movflags", "+faststart"));
+            args.addAll(audioAndMuxer);
             args.addAll(BITEXACT);
             args.add(full.toString());
             ffmpeg(args, timeout);
             byte[] bytes = readAllBytes(full);
-            return produce("truncated", "mp4", out -> write(out, Arrays.copyOf(bytes, bytes.length / 2)));
+            return produce("truncated", ext, out -> write(out, Arrays.copyOf(bytes, bytes.length / 2)));
         } finally {
             deleteQuietly(speech);
             deleteQuietly(full);

@@ -543,7 +543,8 @@ class TestMediaTest {
 
     static Probe ffprobe(Path file) {
         Result result = run(List.of("ffprobe", "-v", "error",
-                "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,sample_rate,channels,duration,start_time",
+                "-show_entries", "format=format_name,duration"
+                        + ":stream=codec_type,codec_name,sample_rate,channels,duration,start_time",
                 "-of", "compact", file.toString()));
         assertThat(result.exitCode()).as("ffprobe %s: %s", file, result.stderr()).isZero();
         String formatName = null;
