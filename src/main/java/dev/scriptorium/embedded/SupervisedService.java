@@ -1,5 +1,7 @@
 package dev.scriptorium.embedded;
 
+import java.util.OptionalLong;
+
 /** An embedded server process that {@link EmbeddedSupervisor} watches and starts again when it exits. */
 public interface SupervisedService extends AutoCloseable {
     /** For the log and {@code /readyz}: "PostgreSQL", "Redis". */
@@ -12,7 +14,7 @@ public interface SupervisedService extends AutoCloseable {
      * The pid of the running server process, if known: for the log, and for tests that kill it. Empty while it is
      * down.
      */
-    java.util.OptionalLong pid();
+    OptionalLong pid();
 
     /** Starts the server again on its data directory and port, after it exited; throws if it does not come up. */
     void restart() throws Exception;

@@ -15,6 +15,7 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -202,6 +203,16 @@ public final class MediaFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Audio and video proper: a timecode or data track may be one packet that claims the whole length, and cover art
+     * is a single picture.
+     */
+    private static boolean timed(AVStream stream) {
+        int type = stream.codecpar().codec_type();
+        boolean picture = (stream.disposition() & avformat.AV_DISPOSITION_ATTACHED_PIC) != 0;
+        return type == avutil.AVMEDIA_TYPE_AUDIO || type == avutil.AVMEDIA_TYPE_VIDEO && !picture;
+    }
+
     private static boolean fallsShort(double reached, double declared) {
         return reached < declared * TRUNCATION_TOLERANCE - 1.0;
     }
@@ -228,6 +239,9 @@ public final class MediaFile implements AutoCloseable {
                     continue;
                 }
                 AVStream stream = format.streams(packet.stream_index());
+                if (!timed(stream)) {
+                    continue;
+                }
                 double end = (timestamp + Math.max(0, packet.duration())) * avutil.av_q2d(stream.time_base())
                         - startMicros / 1e6;
                 furthest = Math.max(furthest, end);

@@ -3,6 +3,7 @@ package dev.scriptorium.queue;
 import dev.scriptorium.app.ProcessName;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -203,6 +204,11 @@ public final class JobQueue implements AutoCloseable {
                 // A stop must end well within the 30 s that Kubernetes and systemd allow; interrupted jobs are retried.
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(Duration.ofSeconds(5));
         return new BackgroundJobServer(storage, json, activator, configuration);
+    }
+
+    /** This process's server of the queue right now, if any; for tests. */
+    synchronized Optional<BackgroundJobServer> currentServer() {
+        return Optional.ofNullable(server);
     }
 
     public synchronized boolean serverRunning() {

@@ -60,6 +60,9 @@ class ServeSupervisionIT {
             assertUnfinished(api, ids);
             long postgres = LocalProcesses.pidFile(LocalProcesses.postmasterPid(home)).orElseThrow();
             assertThat(Signals.send(postgres, "KILL")).isTrue();
+            ApiClient.Response meanwhile = api.get("/readyz");
+            assertThat(meanwhile.status()).as(meanwhile.body()).isEqualTo(503);
+            assertThat(meanwhile.json().at("/checks/database").asText()).isEqualTo("unavailable");
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 assertThat(LocalProcesses.alive(postgres)).isFalse();
                 ApiClient.Response ready = api.get("/readyz");
