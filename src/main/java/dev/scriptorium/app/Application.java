@@ -118,9 +118,8 @@ public final class Application implements AutoCloseable {
             embedded.add(embeddedRedis);
             redisUrl = embeddedRedis.url();
         }
-        // Closed before the servers it watches, so that their stop is not taken for a crash.
-        EmbeddedSupervisor supervisor = embedded.isEmpty() ? null : own(new EmbeddedSupervisor(embedded));
-        this.supervisor = supervisor;
+        // Closed first of all by close(), so that the servers' own stop is not taken for a crash.
+        supervisor = embedded.isEmpty() ? null : new EmbeddedSupervisor(embedded);
         RedisClient redis = own(RedisClient.create(redisUrl));
 
         // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
@@ -263,8 +262,9 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Stops the role: a worker's children are killed first, so that their jobs go back to the queue at once; then
-     * every resource is closed in the reverse order of its creation. A close that takes long is logged by name.
+     * Stops the role: the embedded servers' supervisor is stopped and a worker's children are killed first, so that
+     * their jobs go back to the queue at once; then every resource is closed in the reverse order of its creation. A
+     * close that takes long is logged by name.
      */
     @Override
     public synchronized void close() {
@@ -277,11 +277,7 @@ public final class Application implements AutoCloseable {
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             long started = System.nanoTime();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("Error while closing {}", resource.getClass().getSimpleName(), e);
-            }
+            closeQuietly(resource);
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (millis >= SLOW_CLOSE_MILLIS) {
                 log.info("Closing {} took {} ms", resourceName(resource), millis);

@@ -66,11 +66,6 @@ public final class EmbeddedDatabase implements SupervisedService {
     }
 
     @Override
-    public boolean alive() {
-        return PidFile.liveProcess(directory.resolve("postmaster.pid"), "postgres").isPresent();
-    }
-
-    @Override
     public OptionalLong pid() {
         return PidFile.liveProcess(directory.resolve("postmaster.pid"), "postgres")
                 .map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());

@@ -52,11 +52,6 @@ public final class EmbeddedRedis implements SupervisedService {
     }
 
     @Override
-    public boolean alive() {
-        return PidFile.liveProcess(pidFile, "redis").isPresent();
-    }
-
-    @Override
     public OptionalLong pid() {
         return PidFile.liveProcess(pidFile, "redis").map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
     }

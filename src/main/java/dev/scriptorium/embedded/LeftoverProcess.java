@@ -21,10 +21,9 @@ final class LeftoverProcess {
      *                   process is never killed
      */
     static void stopIfRunning(Path pidFile, String executable) {
-        PidFile.read(pidFile)
-                .flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(false))
+        PidFile.liveProcess(pidFile, executable)
+                // Only a process known to be ours is stopped; liveProcess gives the benefit of the doubt.
+                .filter(process -> process.info().command().isPresent())
                 .ifPresent(process -> {
                     log.warn("Stopping a leftover {} (pid {}) from an earlier run that did not shut down", executable,
                             process.pid());

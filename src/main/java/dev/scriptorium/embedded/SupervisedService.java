@@ -7,14 +7,12 @@ public interface SupervisedService extends AutoCloseable {
     /** For the log and {@code /readyz}: "PostgreSQL", "Redis". */
     String name();
 
-    /** Whether the server's process is running; cheap, called every second. */
-    boolean alive();
-
-    /**
-     * The pid of the running server process, if known: for the log, and for tests that kill it. Empty while it is
-     * down.
-     */
+    /** The pid of the running server process; empty while it is down. Cheap: called every second. */
     OptionalLong pid();
+
+    default boolean alive() {
+        return pid().isPresent();
+    }
 
     /** Starts the server again on its data directory and port, after it exited; throws if it does not come up. */
     void restart() throws Exception;

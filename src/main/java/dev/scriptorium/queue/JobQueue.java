@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * JobRunr job takes the transcription job's id. Thread-safe.
  */
 public final class JobQueue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+    private static final long WATCH_SECONDS = 5;
     private final String name;
     private final StorageProvider storage;
     private final JsonMapper json;
     private final JobScheduler scheduler;
-    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
-    private static final long WATCH_SECONDS = 5;
     private BackgroundJobServer server;
     private ScheduledExecutorService watchdog;
 
@@ -164,7 +164,7 @@ public final class JobQueue implements AutoCloseable {
     }
 
     private synchronized void restartIfStopped(int workers, Duration pollInterval, Map<Class<?>, Object> handlers) {
-        if (server == null || server.isRunning() || !serverStopped(server)) {
+        if (server == null || !stopped(server)) {
             return;
         }
         log.warn("The {} queue's job server stopped by itself (JobRunr does so after a database error); starting"
@@ -178,10 +178,9 @@ public final class JobQueue implements AutoCloseable {
         }
     }
 
-    /** Stopped, not just starting or stopping: JobRunr's stop waits for running jobs before it ends. */
-    private static boolean serverStopped(BackgroundJobServer server) {
-        BackgroundJobServerStatus status = server.getServerStatus();
-        return status != null && !status.isRunning() && server.getJobSteward().getOccupiedWorkerCount() == 0;
+    /** Not running, and no job in hand: JobRunr's stop waits for running jobs before it ends. */
+    private static boolean stopped(BackgroundJobServer server) {
+        return !server.isRunning() && server.getJobSteward().getOccupiedWorkerCount() == 0;
     }
 
     private BackgroundJobServer newServer(int workers, Duration pollInterval, Map<Class<?>, Object> handlers) {

@@ -37,8 +37,7 @@ class RolesShutdownIT {
             Map<String, String> scheduler = RoleEnvironments.forRole(shared, dir, "scheduler");
             scheduler.put("DASHBOARD_PORT", "0");
             Map<String, String> worker = RoleEnvironments.forRole(shared, dir, "worker");
-            worker.putAll(Map.of("WHISPER_MODEL", TestModels.syntheticTiny().toString(), "WHISPER_TIMESTAMPS", "false",
-                    "WHISPER_TEMPERATURE_FALLBACK", "false", "WORKER_SLOTS", "2", "WHISPER_THREADS", "1"));
+            worker.putAll(TestModels.twoSlotWorker());
             Map<String, String> web = RoleEnvironments.forRole(shared, dir, "web");
             web.put("ANONYMOUS_ACCESS", "true");
 

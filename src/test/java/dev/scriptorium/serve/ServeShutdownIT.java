@@ -7,6 +7,7 @@ import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.LocalProcesses;
 import dev.scriptorium.testing.Signals;
 import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class ServeShutdownIT {
     void sigtermToTheProcessGroupWithTwoJobsRunningStopsWithin15SecondsAndTheJobsCompleteAfterARestart()
             throws Exception {
         List<String> ids = new ArrayList<>();
-        try (ServeProcess serve = ServeProcess.startInOwnSession(home, ServeSupervisionIT.twoSlots(), "first.log")) {
+        try (ServeProcess serve = ServeProcess.startInOwnSession(home, TestModels.twoSlotWorker(), "first.log")) {
             ApiClient api = new ApiClient(serve.baseUrl());
             Path video = new TestMedia(mediaDir).longVideo(600);
             for (int i = 0; i < 2; i++) {
@@ -56,7 +57,7 @@ class ServeShutdownIT {
             assertThat(serve.log()).contains("Stopping the serve role")
                     .containsPattern("Stopped the serve role in \\d+ ms").doesNotContain("worker_crashed");
         }
-        try (ServeProcess serve = ServeProcess.start(home, ServeSupervisionIT.twoSlots(), "second.log")) {
+        try (ServeProcess serve = ServeProcess.start(home, TestModels.twoSlotWorker(), "second.log")) {
             ApiClient api = new ApiClient(serve.baseUrl());
             for (String id : ids) {
                 JsonNode job = api.awaitFinished(id, Duration.ofMinutes(4));

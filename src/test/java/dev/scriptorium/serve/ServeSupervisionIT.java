@@ -22,15 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the embedded PostgreSQL are started again on their data, {@code /readyz} is ready again, and every job completes.
  */
 class ServeSupervisionIT {
-    /** Two slots of one Whisper thread each on the synthetic model: two jobs run side by side on two cores. */
-    static Map<String, String> twoSlots() throws Exception {
-        return Map.of(
-                "WHISPER_MODEL", TestModels.syntheticTiny().toString(),
-                "WHISPER_TIMESTAMPS", "false",
-                "WHISPER_TEMPERATURE_FALLBACK", "false",
-                "WORKER_SLOTS", "2",
-                "WHISPER_THREADS", "1");
-    }
     @TempDir
     Path home;
     @TempDir
@@ -38,7 +29,7 @@ class ServeSupervisionIT {
 
     @Test
     void redisAndPostgresqlKilledUnderRunningJobsComeBackAndEveryJobCompletes() throws Exception {
-        try (ServeProcess serve = ServeProcess.start(home, twoSlots(), "serve.log")) {
+        try (ServeProcess serve = ServeProcess.start(home, TestModels.twoSlotWorker(), "serve.log")) {
             ApiClient api = new ApiClient(serve.baseUrl());
             Path video = new TestMedia(mediaDir).longVideo(600);
             List<String> ids = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 
 /** Synthetic Whisper models for tests, generated once per build under target/. */
 public final class TestModels {
@@ -22,5 +23,18 @@ public final class TestModels {
             Files.move(partial, model, StandardCopyOption.ATOMIC_MOVE);
         }
         return model;
+    }
+
+    /**
+     * A worker's settings for two jobs side by side on two cores: two slots of one Whisper thread each on the
+     * synthetic model, with the bounded, deterministic decoding setting.
+     */
+    public static Map<String, String> twoSlotWorker() throws IOException {
+        return Map.of(
+                "WHISPER_MODEL", syntheticTiny().toString(),
+                "WHISPER_TIMESTAMPS", "false",
+                "WHISPER_TEMPERATURE_FALLBACK", "false",
+                "WORKER_SLOTS", "2",
+                "WHISPER_THREADS", "1");
     }
 }
