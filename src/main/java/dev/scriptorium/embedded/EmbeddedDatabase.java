@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * An embedded PostgreSQL whose data survives restarts. Durability settings are turned back on: zonky defaults to
@@ -95,9 +92,9 @@ public final class EmbeddedDatabase implements SupervisedService {
         postgres.close();
         postmaster.ifPresent(process -> {
             try {
-                process.onExit().get(STOP_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                process.destroyForcibly();
+                if (!Liveness.awaitExit(process, Duration.ofSeconds(STOP_SECONDS))) {
+                    process.destroyForcibly();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the all-in-one role's embedded servers running: once a second it looks whether each is alive, and when one
  * has exited it starts it again on its data directory, with a growing pause between failed tries (1 s, 2 s, 4 s, up to
- * 30 s), logging what happened. {@link #check} tells {@code /readyz} meanwhile. Close it before the servers it
+ * 30 s), logging what happened. {@link #check} tells {@code /readyz} meanwhile, from the process itself as well as
+ * from the loop, so that a probe between two looks sees the crash. Close it before the servers it
  * watches, so that their own stop is not taken for a crash. Thread-safe.
  */
 public final class EmbeddedSupervisor implements AutoCloseable {
@@ -42,6 +43,11 @@ public final class EmbeddedSupervisor implements AutoCloseable {
     /** For {@code /readyz}: throws, saying what is being done, while {@code service} is down. */
     public void check(SupervisedService service) {
         Outage outage = outages.get(service);
+        if (outage == null && !service.alive()) {
+            // The loop looks once a second; a probe right after a crash must not report the server as running.
+            throw new IllegalStateException("the embedded " + service.name()
+                    + " has exited; it is started again within a second");
+        }
         if (outage != null) {
             throw new IllegalStateException("the embedded " + service.name() + " exited "
                     + seconds(System.nanoTime() - outage.sinceNanos()) + " s ago and is being started again ("

@@ -22,11 +22,14 @@ final class PidFile {
         }
     }
 
-    /** The live process the pid file names, if it names one whose command contains {@code executable}. */
+    /**
+     * The running process the pid file names, if it names one whose command contains {@code executable}. A zombie is
+     * not running: a killed server must count as gone before anyone reaps it.
+     */
     static Optional<ProcessHandle> liveProcess(Path pidFile, String executable) {
         return read(pidFile)
                 .flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
+                .filter(Liveness::running)
                 .filter(process -> process.info().command().map(c -> c.contains(executable)).orElse(true));
     }
 }

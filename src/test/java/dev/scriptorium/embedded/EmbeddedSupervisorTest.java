@@ -68,6 +68,15 @@ class EmbeddedSupervisorTest {
     }
 
     @Test
+    void readinessSeesACrashBeforeTheSupervisorHasLooked() throws Exception {
+        FakeServer server = new FakeServer(Integer.MAX_VALUE);
+        try (EmbeddedSupervisor supervisor = new EmbeddedSupervisor(List.of(server))) {
+            server.alive.set(false);
+            assertThatThrownBy(() -> supervisor.check(server)).hasMessageContaining("embedded Fake");
+        }
+    }
+
+    @Test
     void aRunningServerIsLeftAlone() throws Exception {
         FakeServer server = new FakeServer(0);
         try (EmbeddedSupervisor supervisor = new EmbeddedSupervisor(List.of(server))) {

@@ -43,8 +43,17 @@ public final class LocalProcesses {
                 .toList();
     }
 
+    /** Whether {@code pid} runs; a zombie (exited, waiting for init to reap it) does not. */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The pid in the first line of a pid file, if the file is there. */
