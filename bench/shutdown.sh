@@ -38,7 +38,9 @@ start_serve() {
   echo "serve was not ready within 60 s" >&2; exit 1
 }
 transcribing() { curl -fsS "$api?status=processing" | grep -o '"stage":"transcribing"' | wc -l; }
-group_left() { ps -e -o pgid= -o pid= | awk -v g="$1" '$1 == g {n++} END {print n + 0}'; }
+# Running processes only: a zombie has exited and holds nothing but its pid until init reaps it.
+group_left() { ps -e -o pgid= -o stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ {n++} END {print n + 0}'; }
+running() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" | grep -q '^Z'; }
 
 ids=()
 worst=0
@@ -54,7 +56,7 @@ for round in $(seq 1 "$rounds"); do
   while kill -0 "$server" 2>/dev/null; do sleep 0.05; done
   millis=$(( ($(date +%s%N) - started) / 1000000 ))
   left=$(group_left "$server")
-  kill -0 "$postmaster" 2>/dev/null && left=$((left + 1))
+  running "$postmaster" && left=$((left + 1))
   echo "round $round: stopped in $millis ms after SIGTERM to the process group, two jobs transcribing; processes left: $left"
   [ "$millis" -gt "$worst" ] && worst=$millis
   server=

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import java.io.ByteArrayInputStream;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every kind of bad input ends in a clear answer, loses nothing and leaves the service working. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
-    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** Short files, one at a time. */
+    private static final Duration TIMEOUT = Patience.forAudio(30);
     private static final long LIMIT = 5L * 1024 * 1024;
     @TempDir
     static Path mediaDir;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineEndToEndTest {
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** Five short files in flight at once. */
+    private static final Duration TIMEOUT = Patience.forAudio(5 * 10);
     private static final Pattern SRT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d) --> "
             + "(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d)");
     private static final Pattern VTT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d) --> "

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +47,7 @@ class UnevenStreamsTest {
         ApiClient.Response response = stack.api().upload(file, Map.of("language", "en"));
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         String id = response.json().get("id").asText();
-        JsonNode job = stack.api().awaitFinished(id, Duration.ofMinutes(2));
+        JsonNode job = stack.api().awaitFinished(id, Patience.forAudio(30));
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         return stack.api().get("/api/v1/jobs/" + id + "/transcript?format=json").json();
     }
@@ -89,7 +89,7 @@ class UnevenStreamsTest {
     @Test
     void anMkvCutOffInTransferStillFailsAsTruncatedMedia() throws Exception {
         ApiClient.Response response = stack.api().upload(media.truncatedMkv(), Map.of());
-        JsonNode job = stack.api().awaitFinished(response.json().get("id").asText(), Duration.ofMinutes(2));
+        JsonNode job = stack.api().awaitFinished(response.json().get("id").asText(), Patience.forAudio(30));
 
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("failed");
         assertThat(job.get("failure_code").asText()).isEqualTo("truncated_media");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
 import dev.scriptorium.testing.TestStack;
@@ -11,7 +12,6 @@ import dev.scriptorium.transcription.JobAttempt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +57,7 @@ class AbortingModelTest {
         TestMedia media = new TestMedia(dir.resolve("media"));
         ApiClient api = stack.api();
         String id = api.upload(media.wav(), Map.of()).json().get("id").asText();
-        JsonNode job = api.awaitFinished(id, Duration.ofMinutes(2));
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(60));
 
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("failed");
         assertThat(job.get("failure_code").asText()).isEqualTo("worker_crashed");
@@ -76,7 +76,7 @@ class AbortingModelTest {
         stack.application().worker().orElseThrow().slots().orElseThrow().sandboxes().get(0)
                 .kill("the operator replaced the model");
         JsonNode next = api.awaitFinished(api.upload(media.wav(), Map.of()).json().get("id").asText(),
-                Duration.ofMinutes(2));
+                Patience.forAudio(10));
         assertThat(next.get("status").asText()).as(next.toString()).isEqualTo("completed");
     }
 }

@@ -1,22 +1,18 @@
 package dev.scriptorium.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.LogCapture;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.Signals;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.transcription.JobAttempt;
-import dev.scriptorium.transcription.JobStatus;
-import dev.scriptorium.transcription.TranscriptionJob;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,35 +50,17 @@ class HungChildTest {
         return stack.api().upload(file, Map.of("language", "en")).json().get("id").asText();
     }
 
-    /** The child working on the job's {@code attempt} right now. */
-    private long busyChild(String jobId, int attempt, Set<Long> seen) {
-        UUID id = UUID.fromString(jobId);
-        return await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            TranscriptionJob job = stack.application().jobs().find(id).orElseThrow();
-            if (job.status() != JobStatus.PROCESSING || job.attempts() != attempt) {
-                return null;
-            }
-            for (Sandbox sandbox : stack.application().worker().orElseThrow().slots().orElseThrow().sandboxes()) {
-                Optional<Long> pid = sandbox.childPid();
-                if (sandbox.currentJob().equals(Optional.of(id)) && pid.isPresent() && !seen.contains(pid.get())) {
-                    return pid.get();
-                }
-            }
-            return null;
-        }, pid -> pid != null);
-    }
-
     @Test
     void aChildStoppedWithSigstopIsKilledAfterHangSecondsRetriedOnceAndThenFailsWithTimeout() throws Exception {
         try (LogCapture log = new LogCapture()) {
             String id = upload(media.longVideo(120));
             Set<Long> stopped = new HashSet<>();
             for (int attempt = 1; attempt <= 2; attempt++) {
-                long child = busyChild(id, attempt, stopped);
+                long child = BusyChild.of(stack, id, attempt, stopped);
                 assertThat(Signals.send(child, "STOP")).isTrue();
                 stopped.add(child);
             }
-            JsonNode job = stack.api().awaitFinished(id, Duration.ofMinutes(2));
+            JsonNode job = stack.api().awaitFinished(id, Patience.forAudio(120));
 
             assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("failed");
             assertThat(job.get("failure_code").asText()).isEqualTo("timeout");
@@ -103,7 +81,7 @@ class HungChildTest {
     void aChildThrottledToAFractionOfACpuIsNotKilledAndItsJobCompletes() throws Exception {
         try (LogCapture log = new LogCapture()) {
             String id = upload(media.longVideo(30));
-            long child = busyChild(id, 1, Set.of());
+            long child = BusyChild.of(stack, id, 1, Set.of());
             // Like CPU throttling in a container: the child runs 150 ms of every second.
             AtomicBoolean throttling = new AtomicBoolean(true);
             Thread throttle = new Thread(() -> {
@@ -121,7 +99,8 @@ class HungChildTest {
             throttle.start();
             JsonNode job;
             try {
-                job = stack.api().awaitFinished(id, Duration.ofMinutes(3));
+                // Throttled to 15 % of a CPU: seven times the usual time.
+                job = stack.api().awaitFinished(id, Patience.forAudio(30 * 7));
             } finally {
                 throttling.set(false);
                 throttle.join();

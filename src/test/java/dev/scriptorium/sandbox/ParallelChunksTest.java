@@ -8,6 +8,7 @@ import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
 import dev.scriptorium.testing.TestStack;
@@ -54,7 +55,7 @@ class ParallelChunksTest {
         Path video = new TestMedia(dir.resolve("media")).longVideo(300);
         ApiClient api = stack.api();
         String id = api.upload(video, Map.of("language", "en")).json().get("id").asText();
-        JsonNode job = api.awaitFinished(id, Duration.ofMinutes(3));
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(600));
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         List<JobAttempt> attempts = stack.application().jobs().attempts(UUID.fromString(id));
         assertThat(chunksOnOtherSlots(attempts.get(attempts.size() - 1))).isPositive();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.transcription.JobAttempt;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SandboxedWorkerTest {
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
     @TempDir
     static Path mediaDir;
     private TestStack stack;
@@ -60,7 +60,7 @@ class SandboxedWorkerTest {
     }
 
     private void awaitStage(String id, String stage) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Patience.forSteps()).pollInterval(Duration.ofMillis(100))
                 .until(() -> stage.equals(api.job(id).path("stage").asText()));
     }
 
@@ -78,7 +78,7 @@ class SandboxedWorkerTest {
 
         ProcessHandle.of(childPid).orElseThrow().destroyForcibly();
 
-        JsonNode job = api.awaitFinished(id, TIMEOUT);
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(120 * 2));
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
         List<JobAttempt> attempts = stack.application().jobs().attempts(UUID.fromString(id));
@@ -117,7 +117,7 @@ class SandboxedWorkerTest {
         assertThat(stack.database().count("select count(*) from transcript where job_id in (?, ?)",
                 UUID.fromString(running), UUID.fromString(queued))).isZero();
 
-        JsonNode next = api.awaitFinished(upload(media.wav()), TIMEOUT);
+        JsonNode next = api.awaitFinished(upload(media.wav()), Patience.forAudio(10));
         assertThat(next.get("status").asText()).isEqualTo("completed");
         assertThat(cancel(next.get("id").asText()).status()).isEqualTo(409);
         assertThat(api.job(queued).get("status").asText()).isEqualTo("canceled");
@@ -126,7 +126,7 @@ class SandboxedWorkerTest {
     @Test
     void aRetryAfterACrashMidFileResumesFromTheCheckpointAndDoesNotTranscribeFinishedChunksAgain() throws Exception {
         String id = upload(media.longVideo(600));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Patience.forAudio(600)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.job(id).get("progress").get("processed_seconds").asDouble() > 0);
         UUID jobId = UUID.fromString(id);
         assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId))
@@ -134,7 +134,7 @@ class SandboxedWorkerTest {
 
         ProcessHandle.of(slot().childPid().orElseThrow()).orElseThrow().destroyForcibly();
 
-        JsonNode job = api.awaitFinished(id, TIMEOUT);
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(600 * 2));
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         List<JobAttempt> attempts = stack.application().jobs().attempts(jobId);
         assertThat(attempts).extracting(JobAttempt::outcome).containsExactly("failed", "completed");
