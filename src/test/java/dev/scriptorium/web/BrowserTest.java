@@ -1,9 +1,11 @@
 package dev.scriptorium.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.HeadlessChromium;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,131 +25,169 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 
-/**
- * The user's page and the admin dashboard in real headless Chromium (the Debian chromium and chromium-driver
- * packages, which .ci/run installs). Screenshots go to target/browser-screenshots/.
- */
+/** The user's page and the admin dashboard in real headless Chromium, on a server that allows anonymous use. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
     private static final String ADMIN_TOKEN = "browser-test-admin-token-42";
-    private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
     private static final String HOSTILE_NAME = "<img src=x onerror=alert(1)>.mp4";
     @TempDir
     static Path dir;
     private TestStack stack;
     private TestMedia media;
+    private HeadlessChromium chromium;
     private WebDriver browser;
+    private String firstJob;
 
     @BeforeAll
     void start() throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        assertThat(chromium).as("the chromium package (apt-get install chromium chromium-driver)").exists();
-        assertThat(driver).as("the chromium-driver package").exists();
         stack = TestStack.start(Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "WORKER_SLOTS", "1"));
         media = new TestMedia(dir.resolve("media"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--window-size=1280,1400");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build(),
-                options);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (stack != null) {
             stack.close();
         }
     }
 
-    private void screenshot(String name) throws Exception {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
     @Test
     @Order(1)
-    void theFormUploadsShowsRealProgressAndThenTheTranscript() throws Exception {
+    void theFormUploadsShowsRealProgressInWordsAndThenTheTranscriptWithSegmentTimes() throws Exception {
         browser.get(stack.baseUrl() + "/");
-        Path video = media.longVideo(120);
-        browser.findElement(By.id("files")).sendKeys(video.toAbsolutePath().toString());
-        browser.findElement(By.cssSelector("#upload button[type=submit]")).click();
-
-        WebElement card = await().atMost(Duration.ofSeconds(30)).until(
-                () -> browser.findElements(By.cssSelector("#jobs .job")), cards -> !cards.isEmpty()).get(0);
+        new Select(browser.findElement(By.id("language"))).selectByValue("en");
+        WebElement card = upload(media.longVideo(120));
         List<String> statuses = new ArrayList<>();
         List<Integer> progress = new ArrayList<>();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
             statuses.add(card.findElement(By.className("status")).getText());
             progress.add((int) Double.parseDouble(card.findElement(By.tagName("progress")).getDomProperty("value")));
             if (statuses.size() == 20) {
-                screenshot("1-user-page-in-progress");
+                chromium.screenshot("1-user-page-in-progress");
             }
-            return statuses.get(statuses.size() - 1).equals("completed");
+            return statuses.get(statuses.size() - 1).equals("Completed");
         });
-        screenshot("2-user-page-completed");
+        chromium.screenshot("2-user-page-completed");
+        firstJob = card.getDomAttribute("data-id");
 
-        assertThat(statuses).anyMatch(status -> status.startsWith("processing"));
+        assertThat(statuses).anyMatch(status -> status.matches("Transcribing, \\d+\\.\\d %.*"));
         assertThat(progress).contains(100);
-        String transcript = card.findElement(By.className("transcript")).getText();
-        assertThat(transcript).isNotBlank();
+        assertThat(card.findElement(By.className("code")).getText()).contains("status: completed");
+        assertThat(new Select(browser.findElement(By.id("language"))).getFirstSelectedOption().getDomAttribute(
+                "value")).as("the language stays chosen after an upload").isEqualTo("en");
         assertThat(card.findElements(By.cssSelector(".links a"))).extracting(WebElement::getText)
                 .containsExactly("TXT", "SRT", "VTT", "JSON");
-
-        // The transcript plays along with the uploaded file: a click on a segment seeks there and marks it.
         List<WebElement> segments = card.findElements(By.cssSelector(".transcript .segment"));
         assertThat(segments).hasSizeGreaterThan(2);
+        assertThat(segments).allSatisfy(segment -> assertThat(segment.findElement(By.className("time")).getText())
+                .matches("\\d+:\\d\\d"));
+
+        // The transcript plays along with the uploaded file: a click on a segment seeks there and marks it.
         WebElement third = segments.get(2);
         double start = Double.parseDouble(third.getDomAttribute("data-start"));
         third.click();
-        Object position = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "return arguments[0].querySelector('.player').currentTime;", card);
-        assertThat(((Number) position).doubleValue()).isCloseTo(start, org.assertj.core.api.Assertions.within(0.5));
-        String times = segments.stream().map(segment -> segment.getDomAttribute("data-start") + "-"
-                + segment.getDomAttribute("data-end")).toList().toString();
-        assertThat(third.getDomAttribute("class")).as(times).contains("playing");
+        Object position = chromium.script("return arguments[0].querySelector('.player').currentTime;", card);
+        assertThat(((Number) position).doubleValue()).isCloseTo(start, within(0.5));
+        assertThat(third.getDomAttribute("class")).contains("playing");
         assertThat(segments.get(0).getDomAttribute("class")).doesNotContain("playing");
-        screenshot("2b-user-page-segment-playing");
+        chromium.screenshot("2b-user-page-segment-playing");
     }
 
     @Test
     @Order(2)
+    void aReloadKeepsThisBrowsersJobsFollowsUnfinishedOnesLiveAndListsNobodyElses() throws Exception {
+        String someoneElses = stack.api().upload(media.wav(), Map.of()).json().get("id").asText();
+        browser.get(stack.baseUrl() + "/");
+        WebElement uploaded = upload(media.longVideo(180));
+        String running = await().atMost(Duration.ofMinutes(1)).until(
+                () -> uploaded.getDomAttribute("data-id"), id -> id != null);
+
+        browser.navigate().refresh();
+
+        WebElement unfinished = await().atMost(Duration.ofSeconds(30)).until(() -> cards(running), c -> !c.isEmpty())
+                .get(0);
+        WebElement earlier = cards(firstJob).get(0);
+        assertThat(earlier.findElement(By.className("status")).getText()).isEqualTo("Completed");
+        assertThat(cards(someoneElses)).as("another anonymous caller's job").isEmpty();
+        assertThat(new Select(browser.findElement(By.id("language"))).getFirstSelectedOption().getDomAttribute(
+                "value")).isEqualTo("en");
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(
+                () -> unfinished.findElement(By.className("status")).getText().equals("Completed"));
+
+        earlier.findElement(By.className("show-transcript")).click();
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> earlier.findElements(By.cssSelector(".transcript .segment .time")).size() > 2);
+        assertThat(earlier.findElements(By.cssSelector(".links a"))).hasSize(4);
+        chromium.screenshot("2c-user-page-after-reload");
+    }
+
+    @Test
+    @Order(3)
+    void cancelAsksFirstAndACanceledCardShowsNoProgressBar() throws Exception {
+        browser.get(stack.baseUrl() + "/");
+        WebElement card = upload(media.longVideo(300));
+        WebElement cancel = await().atMost(Duration.ofMinutes(1)).until(
+                () -> card.findElements(By.cssSelector("button.cancel")), buttons -> !buttons.isEmpty()).get(0);
+        String id = card.getDomAttribute("data-id");
+
+        cancel.click();
+        assertThat(browser.switchTo().alert().getText()).contains("Cancel the transcription of");
+        browser.switchTo().alert().dismiss();
+        assertThat(stack.api().job(id).get("status").asText()).isIn("queued", "processing");
+
+        cancel.click();
+        browser.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> card.findElement(By.className("status")).getText().equals("Canceled"));
+        assertThat(card.findElements(By.tagName("progress"))).isEmpty();
+        assertThat(stack.api().job(id).get("status").asText()).isEqualTo("canceled");
+    }
+
+    @Test
+    @Order(4)
+    void aFailedJobIsDescribedInWordsWithItsCodeStillVisibleAndNoProgressBar() throws Exception {
+        browser.get(stack.baseUrl() + "/");
+        WebElement card = upload(media.textFileNamedMp4());
+        await().atMost(Duration.ofMinutes(5)).until(
+                () -> card.findElement(By.className("status")).getText().startsWith("Failed"));
+
+        assertThat(card.findElement(By.className("status")).getText())
+                .isEqualTo("Failed: this is not an audio or video format we can read");
+        assertThat(card.findElement(By.className("code")).getText()).contains("failure_code: unsupported_format");
+        assertThat(card.findElement(By.cssSelector(".error")).getText()).isNotBlank();
+        assertThat(card.findElements(By.tagName("progress"))).isEmpty();
+        chromium.screenshot("2d-user-page-failed");
+    }
+
+    @Test
+    @Order(5)
     void aHostileFileNameIsShownAsTextOnTheUserPageAndInTheAdminDashboard() throws Exception {
         Path hostile = dir.resolve(HOSTILE_NAME);
         Files.copy(media.wav(), hostile, StandardCopyOption.REPLACE_EXISTING);
         browser.get(stack.baseUrl() + "/");
-        browser.findElement(By.id("files")).sendKeys(hostile.toAbsolutePath().toString());
-        browser.findElement(By.cssSelector("#upload button[type=submit]")).click();
-
-        WebElement title = await().atMost(Duration.ofSeconds(30)).until(
-                () -> browser.findElements(By.cssSelector("#jobs .job h3")), titles -> !titles.isEmpty()).get(0);
-        assertThat(title.getText()).isEqualTo(HOSTILE_NAME);
+        assertThat(upload(hostile).findElement(By.tagName("h3")).getText()).isEqualTo(HOSTILE_NAME);
         assertThat(browser.findElements(By.tagName("img"))).isEmpty();
 
         openAdmin();
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.cssSelector("#jobs tbody"))
                 .getText().contains(HOSTILE_NAME));
         assertThat(browser.findElements(By.tagName("img"))).isEmpty();
-        screenshot("3-admin-hostile-name-as-text");
+        chromium.screenshot("3-admin-hostile-name-as-text");
     }
 
     @Test
-    @Order(3)
-    void theAdminDashboardShowsQueuesAndWorkersAndCancelsAndRetriesAJob() throws Exception {
+    @Order(6)
+    void theAdminPanelFollowsAJobThroughCancelAndRetryWithOnlyTheActionsThatApply() throws Exception {
         ApiClient api = stack.api();
         String id = api.upload(media.longVideo(240), Map.of()).json().get("id").asText();
         openAdmin();
@@ -154,31 +195,83 @@ class BrowserTest {
                 .getText().contains("transcribe"));
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.cssSelector("#workers tbody"))
                 .getText().contains("cpu"));
-        WebElement row = await().atMost(Duration.ofSeconds(20)).until(
-                () -> browser.findElements(By.cssSelector("#jobs tr.job[data-id='" + id + "']")),
-                rows -> !rows.isEmpty()).get(0);
-        row.click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !row(id).isEmpty());
+        row(id).get(0).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("detail")).isDisplayed());
-        screenshot("4-admin-job-detail");
+        assertThat(button("retry").isEnabled()).isFalse();
+        assertThat(button("retry").getDomAttribute("title")).contains("Only a failed or canceled job");
+        assertThat(button("delete").isEnabled()).isFalse();
+        assertThat(button("delete").getDomAttribute("title")).contains("cancel it first");
+        chromium.screenshot("4-admin-job-detail");
 
-        browser.findElement(By.id("cancel")).click();
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.job(id).get("status").asText().equals("canceled"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("detail-status")).getText()
-                .startsWith("canceled"));
-        screenshot("5-admin-canceled");
+        button("cancel").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> detailStatus().startsWith("canceled"));
+        assertThat(row(id).get(0).getText()).contains("canceled");
+        assertThat(button("cancel").isEnabled()).isFalse();
+        chromium.screenshot("5-admin-canceled");
         // The worker lets go of the job once its child is stopped; the overview shows the slot free again.
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.cssSelector("#workers tbody"))
                 .getText().contains("0 busy of 1"));
 
-        browser.findElement(By.id("retry")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !api.job(id).get("status").asText().equals("canceled"));
-        assertThat(api.awaitFinished(id, Duration.ofMinutes(3)).get("status").asText()).isEqualTo("completed");
-        browser.findElement(By.cssSelector("#jobs tr.job[data-id='" + id + "']")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("detail-status")).getText()
-                .startsWith("completed"));
+        button("retry").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !detailStatus().startsWith("canceled"));
+        WebElement reason = browser.findElement(By.id("detail-reason"));
+        assertThat(reason.getText()).isEqualTo("Retried by an operator.");
+        assertThat(reason.getDomAttribute("class")).isEqualTo("note");
+        // No click: the panel and the row follow the job to its end by themselves.
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> detailStatus().startsWith("completed"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> row(id).get(0).getText().contains("completed"));
         assertThat(browser.findElement(By.cssSelector("#timeline tbody")).getText()).contains("canceled")
                 .contains("transcribing");
-        screenshot("6-admin-retried-and-completed");
+        assertThat(button("delete").isEnabled()).isTrue();
+        chromium.screenshot("6-admin-retried-and-completed");
+    }
+
+    @Test
+    @Order(7)
+    void aHeldJobsDeleteSaysHeldInsteadOfAskingForConfirmation() throws Exception {
+        openAdmin();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !row(firstJob).isEmpty());
+        row(firstJob).get(0).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> detailStatus().contains(firstJob));
+        button("hold").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> detailStatus().contains("under legal hold"));
+        assertThat(button("delete").getText()).isEqualTo("Delete (held)");
+
+        button("delete").click();
+        assertThat(browser.findElement(By.id("action-error")).getText()).contains("held");
+        assertThat(stack.api().job(firstJob).get("status").asText()).isEqualTo("completed");
+        button("hold").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !detailStatus().contains("under legal hold"));
+        assertThat(button("delete").getText()).isEqualTo("Delete");
+    }
+
+    /** Uploads through the form; the card of this upload, not one of the jobs listed from earlier visits. */
+    private WebElement upload(Path file) {
+        browser.findElement(By.id("files")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.cssSelector("#upload button[type=submit]")).click();
+        String name = file.getFileName().toString();
+        return await().atMost(Duration.ofSeconds(30)).until(
+                () -> browser.findElements(By.cssSelector("#jobs .job:not([data-listed])")).stream()
+                        .filter(card -> card.findElement(By.tagName("h3")).getText().equals(name)).findFirst(),
+                Optional::isPresent).get();
+    }
+
+    private List<WebElement> cards(String id) {
+        return browser.findElements(By.cssSelector("#jobs .job[data-id='" + id + "']"));
+    }
+
+    private List<WebElement> row(String id) {
+        return browser.findElements(By.cssSelector("#jobs tr.job[data-id='" + id + "']"));
+    }
+
+    private WebElement button(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    private String detailStatus() {
+        return browser.findElement(By.id("detail-status")).getText();
     }
 
     private void openAdmin() {
