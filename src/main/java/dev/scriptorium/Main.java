@@ -3,11 +3,13 @@ package dev.scriptorium;
 import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.app.Application;
 import dev.scriptorium.app.ConfigException;
+import dev.scriptorium.app.PortInUseException;
 import dev.scriptorium.app.Role;
 import dev.scriptorium.app.ScriptoriumConfig;
 import dev.scriptorium.database.Database;
 import dev.scriptorium.retention.CleanupReport;
 import dev.scriptorium.whisper.SyntheticModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -33,8 +35,11 @@ public final class Main {
             "  keys create NAME [--admin]   create an API key (printed once; only its hash is stored)",
             "  keys revoke NAME             revoke an API key",
             "             both need DATABASE_URL",
-            "  models synthesize OUT [--dims tiny|base|small|medium|large-v3] [--seed N]",
-            "             write a synthetic ggml Whisper model with random weights (for tests; it says nonsense)",
+            "  models synthesize [OUT] [--dims tiny|base|small|medium|large-v3] [--seed N] [--english-only]",
+            "             write a synthetic ggml Whisper model with random weights: its transcripts are nonsense",
+            "             (for tests, benchmarks and trying it out). OUT defaults to models/ggml-synthetic-DIMS.bin",
+            "             (ggml-synthetic-DIMS.en.bin with --english-only); serve uses such a model when",
+            "             WHISPER_MODEL is not set and models/ggml-base.en.bin does not exist",
             "",
             "Configuration comes from environment variables; see README.md.");
 
@@ -113,6 +118,9 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             return 2;
+        } catch (PortInUseException e) {
+            System.err.println(e.getMessage());
+            return 2;
         } catch (Exception e) {
             log.error("Could not start the {} role", role.cliName(), e);
             return 1;
@@ -125,11 +133,8 @@ public final class Main {
             log.info("Stopped the {} role in {} ms", role.cliName(), (System.nanoTime() - stopping) / 1_000_000);
             stopped.countDown();
         }, "shutdown"));
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        String where = application.httpPort().map(port -> " on http://localhost:" + port)
-                .or(() -> application.managementPort().map(port -> " (health on port " + port + ")")).orElse("");
-        log.info("Scriptorium {} ready{} in {} ms", role.cliName(), where, millis);
-        application.modelStatus().filter(status -> !status.loaded())
+        log.info(application.readyLine((System.nanoTime() - started) / 1_000_000));
+        application.modelStatus().filter(status -> !status.loaded() || status.synthetic())
                 .ifPresent(status -> log.warn(status.message()));
         try {
             stopped.await();
@@ -177,25 +182,45 @@ public final class Main {
     }
 
     private static int models(String[] args) {
-        if (args.length < 2 || !args[0].equals("synthesize")) {
+        if (args.length < 1 || !args[0].equals("synthesize")) {
             System.err.println(USAGE);
             return 2;
         }
-        Path out = Path.of(args[1]);
+        Path out = null;
         SyntheticModel.Dims dims = SyntheticModel.Dims.TINY;
         long seed = 42;
+        boolean englishOnly = false;
         try {
-            for (int i = 2; i < args.length; i++) {
+            for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--dims": dims = SyntheticModel.Dims.parse(value(args, ++i, "--dims")); break;
-                    case "--seed": seed = Long.parseLong(value(args, ++i, "--seed")); break;
-                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                    case "--seed": seed = seed(value(args, ++i, "--seed")); break;
+                    case "--english-only": englishOnly = true; break;
+                    default:
+                        if (args[i].startsWith("-") || out != null) {
+                            throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                        out = Path.of(args[i]);
                 }
             }
+            if (out == null) {
+                out = Path.of("models", SyntheticModel.defaultFileName(dims, englishOnly));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("models synthesize: " + e.getMessage());
+            return 2;
+        }
+        try {
             long started = System.nanoTime();
-            SyntheticModel.write(out, dims, seed);
-            System.out.printf("Wrote synthetic %s model (seed %d) to %s in %d ms%n", dims.name().toLowerCase(),
-                    seed, out, (System.nanoTime() - started) / 1_000_000);
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SyntheticModel.write(out, dims, seed, englishOnly);
+            System.out.printf("Wrote a synthetic %s%s model (seed %d) to %s in %d ms.%n", dims,
+                    englishOnly ? " English-only" : "", seed, out, (System.nanoTime() - started) / 1_000_000);
+            System.out.println("Its weights are random: its transcripts are nonsense. For tests, benchmarks and trying"
+                    + " Scriptorium out only; serve says so wherever it shows the model.");
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("models synthesize: " + e.getMessage());
@@ -203,6 +228,14 @@ public final class Main {
         } catch (Exception e) {
             System.err.println("models synthesize: could not write " + out + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static long seed(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be a whole number, but is '" + value + "'");
         }
     }
 
