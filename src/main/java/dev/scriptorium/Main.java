@@ -7,6 +7,7 @@ import dev.scriptorium.app.PortInUseException;
 import dev.scriptorium.app.Role;
 import dev.scriptorium.app.ScriptoriumConfig;
 import dev.scriptorium.database.Database;
+import dev.scriptorium.embedded.DataDirDatabase;
 import dev.scriptorium.retention.CleanupReport;
 import dev.scriptorium.whisper.SyntheticModel;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ public final class Main {
             "Tools:",
             "  keys create NAME [--admin]   create an API key (printed once; only its hash is stored)",
             "  keys revoke NAME             revoke an API key",
-            "             both need DATABASE_URL",
+            "             both use DATABASE_URL if it is set, else serve's embedded PostgreSQL in DATA_DIR",
+            "             (./data): the running serve's, or, while serve is stopped, started for the command",
             "  models synthesize [OUT] [--dims tiny|base|small|medium|large-v3] [--seed N] [--english-only]",
             "             write a synthetic ggml Whisper model with random weights: its transcripts are nonsense",
             "             (for tests, benchmarks and trying it out). OUT defaults to models/ggml-synthetic-DIMS.bin",
@@ -153,21 +155,24 @@ public final class Main {
             return 2;
         }
         try {
-            ScriptoriumConfig.DatabaseSettings settings = ScriptoriumConfig.fromEnvironment(System.getenv()).database()
-                    .orElseThrow(() -> new ConfigException("DATABASE_URL is required for keys: API keys live in the"
-                            + " service's PostgreSQL (the embedded one of serve is not reachable from here)"));
-            try (Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password(), 2)) {
-                ApiKeys keys = new ApiKeys(database.dataSource());
-                if (revoke) {
-                    boolean revoked = keys.revoke(args[1]);
-                    System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
-                    return revoked ? 0 : 1;
+            ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(System.getenv());
+            if (config.database().isPresent()) {
+                ScriptoriumConfig.DatabaseSettings settings = config.database().get();
+                return keys(args, settings.jdbcUrl(), settings.user(), settings.password());
+            }
+            // Without DATABASE_URL, keys live where serve keeps them: its embedded PostgreSQL in DATA_DIR.
+            Optional<DataDirDatabase> embedded = DataDirDatabase.open(config.dataDir());
+            if (embedded.isEmpty()) {
+                System.err.println("No Scriptorium data in " + shown(config.dataDir()) + ": start `serve` once, or"
+                        + " set DATABASE_URL");
+                return 2;
+            }
+            try (DataDirDatabase database = embedded.get()) {
+                if (database.startedHere()) {
+                    System.err.println("serve is not running on " + shown(config.dataDir()) + ": its PostgreSQL"
+                            + " runs for this command only");
                 }
-                ApiKeys.Created created = keys.create(args[1], args.length == 3);
-                System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
-                        + ". Store it now; it is not shown again:");
-                System.out.println(created.secret());
-                return 0;
+                return keys(args, database.jdbcUrl(), database.user(), null);
             }
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
@@ -179,6 +184,29 @@ public final class Main {
             log.error("keys failed", e);
             return 1;
         }
+    }
+
+    private static int keys(String[] args, String jdbcUrl, String user, String password) throws Exception {
+        try (Database database = Database.open(jdbcUrl, user, password, 2)) {
+            ApiKeys keys = new ApiKeys(database.dataSource());
+            if (args[0].equals("revoke")) {
+                boolean revoked = keys.revoke(args[1]);
+                System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
+                return revoked ? 0 : 1;
+            }
+            ApiKeys.Created created = keys.create(args[1], args.length == 3);
+            System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
+                    + ". Store it now; it is not shown again:");
+            System.out.println(created.secret());
+            return 0;
+        }
+    }
+
+    /** A directory as a person gave it: {@code ./data} rather than the absolute path, where it is below this one. */
+    private static String shown(Path directory) {
+        Path here = Path.of("").toAbsolutePath();
+        return directory.startsWith(here) && !directory.equals(here) ? "./" + here.relativize(directory)
+                : directory.toString();
     }
 
     private static int models(String[] args) {
