@@ -3,11 +3,14 @@ package dev.scriptorium;
 import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.app.Application;
 import dev.scriptorium.app.ConfigException;
+import dev.scriptorium.app.PortInUseException;
 import dev.scriptorium.app.Role;
 import dev.scriptorium.app.ScriptoriumConfig;
 import dev.scriptorium.database.Database;
+import dev.scriptorium.embedded.DataDirDatabase;
 import dev.scriptorium.retention.CleanupReport;
 import dev.scriptorium.whisper.SyntheticModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -32,9 +35,13 @@ public final class Main {
             "Tools:",
             "  keys create NAME [--admin]   create an API key (printed once; only its hash is stored)",
             "  keys revoke NAME             revoke an API key",
-            "             both need DATABASE_URL",
-            "  models synthesize OUT [--dims tiny|base|small|medium|large-v3] [--seed N]",
-            "             write a synthetic ggml Whisper model with random weights (for tests; it says nonsense)",
+            "             both use DATABASE_URL if it is set, else serve's embedded PostgreSQL in DATA_DIR",
+            "             (./data): the running serve's, or, while serve is stopped, started for the command",
+            "  models synthesize [OUT] [--dims tiny|base|small|medium|large-v3] [--seed N] [--english-only]",
+            "             write a synthetic ggml Whisper model with random weights: its transcripts are nonsense",
+            "             (for tests, benchmarks and trying it out). OUT defaults to models/ggml-synthetic-DIMS.bin",
+            "             (ggml-synthetic-DIMS.en.bin with --english-only); serve uses such a model when",
+            "             WHISPER_MODEL is not set and models/ggml-base.en.bin does not exist",
             "",
             "Configuration comes from environment variables; see README.md.");
 
@@ -113,6 +120,9 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
             return 2;
+        } catch (PortInUseException e) {
+            System.err.println(e.getMessage());
+            return 2;
         } catch (Exception e) {
             log.error("Could not start the {} role", role.cliName(), e);
             return 1;
@@ -125,11 +135,8 @@ public final class Main {
             log.info("Stopped the {} role in {} ms", role.cliName(), (System.nanoTime() - stopping) / 1_000_000);
             stopped.countDown();
         }, "shutdown"));
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        String where = application.httpPort().map(port -> " on http://localhost:" + port)
-                .or(() -> application.managementPort().map(port -> " (health on port " + port + ")")).orElse("");
-        log.info("Scriptorium {} ready{} in {} ms", role.cliName(), where, millis);
-        application.modelStatus().filter(status -> !status.loaded())
+        log.info(application.readyLine((System.nanoTime() - started) / 1_000_000));
+        application.modelStatus().filter(status -> !status.loaded() || status.synthetic())
                 .ifPresent(status -> log.warn(status.message()));
         try {
             stopped.await();
@@ -148,21 +155,24 @@ public final class Main {
             return 2;
         }
         try {
-            ScriptoriumConfig.DatabaseSettings settings = ScriptoriumConfig.fromEnvironment(System.getenv()).database()
-                    .orElseThrow(() -> new ConfigException("DATABASE_URL is required for keys: API keys live in the"
-                            + " service's PostgreSQL (the embedded one of serve is not reachable from here)"));
-            try (Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password(), 2)) {
-                ApiKeys keys = new ApiKeys(database.dataSource());
-                if (revoke) {
-                    boolean revoked = keys.revoke(args[1]);
-                    System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
-                    return revoked ? 0 : 1;
+            ScriptoriumConfig config = ScriptoriumConfig.fromEnvironment(System.getenv());
+            if (config.database().isPresent()) {
+                ScriptoriumConfig.DatabaseSettings settings = config.database().get();
+                return keys(args, settings.jdbcUrl(), settings.user(), settings.password());
+            }
+            // Without DATABASE_URL, keys live where serve keeps them: its embedded PostgreSQL in DATA_DIR.
+            Optional<DataDirDatabase> embedded = DataDirDatabase.open(config.dataDir());
+            if (embedded.isEmpty()) {
+                System.err.println("No Scriptorium data in " + shown(config.dataDir()) + ": start `serve` once, or"
+                        + " set DATABASE_URL");
+                return 2;
+            }
+            try (DataDirDatabase database = embedded.get()) {
+                if (database.startedHere()) {
+                    System.err.println("serve is not running on " + shown(config.dataDir()) + ": its PostgreSQL"
+                            + " runs for this command only");
                 }
-                ApiKeys.Created created = keys.create(args[1], args.length == 3);
-                System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
-                        + ". Store it now; it is not shown again:");
-                System.out.println(created.secret());
-                return 0;
+                return keys(args, database.jdbcUrl(), database.user(), null);
             }
         } catch (ConfigException e) {
             System.err.println("Configuration error: " + e.getMessage());
@@ -176,26 +186,69 @@ public final class Main {
         }
     }
 
+    private static int keys(String[] args, String jdbcUrl, String user, String password) throws Exception {
+        try (Database database = Database.open(jdbcUrl, user, password, 2)) {
+            ApiKeys keys = new ApiKeys(database.dataSource());
+            if (args[0].equals("revoke")) {
+                boolean revoked = keys.revoke(args[1]);
+                System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
+                return revoked ? 0 : 1;
+            }
+            ApiKeys.Created created = keys.create(args[1], args.length == 3);
+            System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
+                    + ". Store it now; it is not shown again:");
+            System.out.println(created.secret());
+            return 0;
+        }
+    }
+
+    /** A directory as a person gave it: {@code ./data} rather than the absolute path, where it is below this one. */
+    private static String shown(Path directory) {
+        Path here = Path.of("").toAbsolutePath();
+        return directory.startsWith(here) && !directory.equals(here) ? "./" + here.relativize(directory)
+                : directory.toString();
+    }
+
     private static int models(String[] args) {
-        if (args.length < 2 || !args[0].equals("synthesize")) {
+        if (args.length < 1 || !args[0].equals("synthesize")) {
             System.err.println(USAGE);
             return 2;
         }
-        Path out = Path.of(args[1]);
+        Path out = null;
         SyntheticModel.Dims dims = SyntheticModel.Dims.TINY;
         long seed = 42;
+        boolean englishOnly = false;
         try {
-            for (int i = 2; i < args.length; i++) {
+            for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--dims": dims = SyntheticModel.Dims.parse(value(args, ++i, "--dims")); break;
-                    case "--seed": seed = Long.parseLong(value(args, ++i, "--seed")); break;
-                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                    case "--seed": seed = seed(value(args, ++i, "--seed")); break;
+                    case "--english-only": englishOnly = true; break;
+                    default:
+                        if (args[i].startsWith("-") || out != null) {
+                            throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                        out = Path.of(args[i]);
                 }
             }
+            if (out == null) {
+                out = Path.of("models", SyntheticModel.defaultFileName(dims, englishOnly));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("models synthesize: " + e.getMessage());
+            return 2;
+        }
+        try {
             long started = System.nanoTime();
-            SyntheticModel.write(out, dims, seed);
-            System.out.printf("Wrote synthetic %s model (seed %d) to %s in %d ms%n", dims.name().toLowerCase(),
-                    seed, out, (System.nanoTime() - started) / 1_000_000);
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SyntheticModel.write(out, dims, seed, englishOnly);
+            System.out.printf("Wrote a synthetic %s%s model (seed %d) to %s in %d ms.%n", dims,
+                    englishOnly ? " English-only" : "", seed, out, (System.nanoTime() - started) / 1_000_000);
+            System.out.println("Its weights are random: its transcripts are nonsense. For tests, benchmarks and trying"
+                    + " Scriptorium out only; serve says so wherever it shows the model.");
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("models synthesize: " + e.getMessage());
@@ -203,6 +256,14 @@ public final class Main {
         } catch (Exception e) {
             System.err.println("models synthesize: could not write " + out + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static long seed(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be a whole number, but is '" + value + "'");
         }
     }
 

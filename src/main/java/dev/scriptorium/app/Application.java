@@ -39,6 +39,7 @@ import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.Readiness;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
+import dev.scriptorium.whisper.ModelChoice;
 import dev.scriptorium.whisper.ModelStatus;
 import java.net.URI;
 import java.time.Clock;
@@ -69,6 +70,9 @@ public final class Application implements AutoCloseable {
     private TranscriptionWorker worker;
     private RetentionCleanup cleanup;
     private EmbeddedSupervisor supervisor;
+    private Role role;
+    private String httpHost;
+    private Integer dashboardPort;
 
     private Application() {
     }
@@ -85,6 +89,9 @@ public final class Application implements AutoCloseable {
     }
 
     private void boot(Role role, ScriptoriumConfig config) throws Exception {
+        this.role = role;
+        this.httpHost = config.http().host();
+        Ports.requireFree(listeners(role, config));
         ObjectMapper json = Json.create();
         Metrics metrics = new Metrics();
 
@@ -141,12 +148,14 @@ public final class Application implements AutoCloseable {
         if (role.transcription()) {
             ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
             ChunkClaims claims = new ChunkClaims(database.sessions());
+            // Only serve, the all-in-one start, stands a synthetic model in for a missing default one.
+            ModelChoice models = role == Role.SERVE ? ModelChoice.orSyntheticStandIn(config.whisper())
+                    : ModelChoice.only(config.whisper());
             worker = own(new TranscriptionWorker(transcribeJobs, transcription, jobs, checkpoints, claims, store,
-                    config.pipeline(), config.whisper(), config.sandbox(), metrics));
+                    config.pipeline(), models, config.sandbox(), metrics));
             worker.start();
             metrics.register(new SlotGauges(worker::slots, config.sandbox().device()));
-            own(new WorkerHeartbeat(redis, json, config.sandbox().device(),
-                    config.whisper().model().getFileName().toString(), worker::slots));
+            own(new WorkerHeartbeat(redis, json, config.sandbox().device(), worker::modelName, worker::slots));
         }
         if (role.schedules()) {
             metrics.register(new DatabaseGauges(database.dataSource(), List.of(ingestJobs.name(),
@@ -157,6 +166,7 @@ public final class Application implements AutoCloseable {
                     config.reconcileInterval()));
             if (config.dashboardPort() > 0) {
                 startDashboards(ingestJobs, transcribeJobs, config.dashboardPort());
+                dashboardPort = config.dashboardPort();
             }
         }
         Readiness readiness = Readiness.none();
@@ -180,38 +190,58 @@ public final class Application implements AutoCloseable {
         }
         if (role.http()) {
             Supplier<ModelStatus> model = worker != null ? worker::status
-                    : () -> new ModelStatus(false, config.whisper().model().getFileName().toString(),
-                    "Transcription runs on worker processes.");
+                    : () -> ModelStatus.onWorkers(config.whisper());
             Uploads uploads = new Uploads(staging, jobs, ingest, metrics);
             boolean anonymous = config.http().anonymousAccess().orElse(role == Role.SERVE);
-            web = own(new WebServer(config.http(), anonymous, staging.directory().resolve("incoming"), json, uploads,
-                    jobs, new JobDeletion(database.dataSource(), store), new ApiKeys(database.dataSource()), redis,
+            WebServer server = new WebServer(config.http(), anonymous, staging.directory().resolve("incoming"), json,
+                    uploads, jobs, new JobDeletion(database.dataSource(), store), new ApiKeys(database.dataSource()),
+                    redis,
                     new AdminOverview(database.dataSource(), redis, json, new QueueStats(database.dataSource(),
                             List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     model, this::modelStatus,
-                    ingest::workerCount, transcription::workerCount, readiness, metrics).start());
+                    ingest::workerCount, transcription::workerCount, readiness, metrics);
+            web = own(Ports.bind(http(config), server::start));
         }
-        management = own(new ManagementServer(config.http().host(), config.managementPort(), json, readiness,
-                metrics).start());
+        ManagementServer managementServer = new ManagementServer(config.http().host(), config.managementPort(), json,
+                readiness, metrics);
+        management = own(Ports.bind(management(config), managementServer::start));
     }
 
-    /**
-     * Operators only: never on the public port (see scheduler/README.md). A taken port costs the dashboards, not
-     * the service.
-     */
-    private void startDashboards(JobQueue ingestJobs, JobQueue transcribeJobs, int port) {
-        try {
-            var ingestDashboard = ingestJobs.startDashboard(port);
-            own((AutoCloseable) ingestDashboard::stop);
-            var transcribeDashboard = transcribeJobs.startDashboard(port + 1);
-            own((AutoCloseable) transcribeDashboard::stop);
-            log.info("JobRunr dashboards (operators only): ingest queue on port {}, transcribe queue on port {}",
-                    port, port + 1);
-        } catch (RuntimeException e) {
-            log.warn("The JobRunr dashboards could not listen on ports {} and {} ({}); set DASHBOARD_PORT to free"
-                    + " ports, or 0 to turn them off", port, port + 1, e.toString());
+    /** Every port the role listens on, in the order it binds them. */
+    private static List<Listener> listeners(Role role, ScriptoriumConfig config) {
+        List<Listener> listeners = new ArrayList<>();
+        if (role == Role.CLEANUP) {
+            return listeners;
         }
+        if (role.schedules() && config.dashboardPort() > 0) {
+            listeners.add(Listener.dashboard(config.dashboardPort(), config.dashboardPort()));
+            listeners.add(Listener.dashboard(config.dashboardPort(), config.dashboardPort() + 1));
+        }
+        if (role.http()) {
+            listeners.add(http(config));
+        }
+        listeners.add(management(config));
+        return listeners;
+    }
+
+    private static Listener http(ScriptoriumConfig config) {
+        return Listener.of("HTTP_PORT", config.http().host(), config.http().port());
+    }
+
+    private static Listener management(ScriptoriumConfig config) {
+        return Listener.of("MANAGEMENT_PORT", config.http().host(), config.managementPort());
+    }
+
+    /** Operators only: never on the public port (see scheduler/README.md). */
+    private void startDashboards(JobQueue ingestJobs, JobQueue transcribeJobs, int port) throws Exception {
+        var ingestDashboard = Ports.bind(Listener.dashboard(port, port), () -> ingestJobs.startDashboard(port));
+        own((AutoCloseable) ingestDashboard::stop);
+        var transcribeDashboard = Ports.bind(Listener.dashboard(port, port + 1),
+                () -> transcribeJobs.startDashboard(port + 1));
+        own((AutoCloseable) transcribeDashboard::stop);
+        log.info("JobRunr dashboards (operators only): ingest queue on port {}, transcribe queue on port {}",
+                port, port + 1);
     }
 
     private ScriptoriumConfig.DatabaseSettings embeddedDatabase(Role role, ScriptoriumConfig config,
@@ -241,6 +271,16 @@ public final class Application implements AutoCloseable {
 
     public Optional<Integer> managementPort() {
         return Optional.ofNullable(management).map(ManagementServer::port);
+    }
+
+    /** The first of the two JobRunr dashboard ports, if the dashboards run. */
+    public Optional<Integer> dashboardPort() {
+        return Optional.ofNullable(dashboardPort);
+    }
+
+    /** The line that says the role is ready, listing every port it listens on. */
+    public String readyLine(long millis) {
+        return ReadyLine.of(role, millis, httpHost, httpPort(), managementPort(), dashboardPort());
     }
 
     /** The jobs store; for tests and tools. */

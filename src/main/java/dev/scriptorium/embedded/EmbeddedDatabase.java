@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * thread-safe; start and close it from the composition root, restart it only from its supervisor.
  */
 public final class EmbeddedDatabase implements SupervisedService {
+    static final String USER = "postgres";
+    private static final String DATABASE = "postgres";
     private static final long STOP_SECONDS = 10;
     private final Path directory;
     private final int port;
@@ -50,11 +52,16 @@ public final class EmbeddedDatabase implements SupervisedService {
     }
 
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return jdbcUrl(port);
     }
 
     public String user() {
-        return "postgres";
+        return USER;
+    }
+
+    /** How serve, and a command beside it, reach the embedded PostgreSQL on {@code port} (as zonky's own URL). */
+    static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE + "?user=" + USER;
     }
 
     @Override

@@ -10,6 +10,15 @@ final class PidFile {
     private PidFile() {
     }
 
+    /** Line {@code number} (from 1) of the pid file: PostgreSQL's 4th is its port. */
+    static Optional<String> line(Path pidFile, int number) {
+        try {
+            return Files.readAllLines(pidFile).stream().skip(number - 1L).findFirst().map(String::trim);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     static Optional<Long> read(Path pidFile) {
         try {
             if (!Files.isRegularFile(pidFile)) {

@@ -31,9 +31,10 @@ public final class WorkerHeartbeat implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     /**
+     * @param model the file name of the worker's model (it may change: a synthetic stand-in gives way to the real one)
      * @param slots the worker's slots, once its model is loaded
      */
-    public WorkerHeartbeat(RedisClient redis, ObjectMapper json, String device, String model,
+    public WorkerHeartbeat(RedisClient redis, ObjectMapper json, String device, Supplier<String> model,
                            Supplier<Optional<WorkerSlots>> slots) {
         String name = ProcessName.current();
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -46,7 +47,7 @@ public final class WorkerHeartbeat implements AutoCloseable {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("name", name);
                 entry.put("device", device);
-                entry.put("model", model);
+                entry.put("model", model.get());
                 List<Map<String, Object>> busy = new ArrayList<>();
                 Optional<WorkerSlots> current = slots.get();
                 entry.put("model_loaded", current.isPresent());

@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  * built and tested, yet transcription must run end to end through whisper.cpp at the real model sizes (and so at the
  * real cost). The layout is the one whisper.cpp's {@code models/convert-pt-to-ggml.py} writes and whisper.cpp v1.7.1's
  * {@code whisper_model_load} checks; such a model transcribes readable nonsense, the same for the same seed.
+ *
+ * <p>Every such model carries {@link #MARKER} as the name of its end-of-text token, so that it is known for what it is
+ * whatever its file is called ({@link ModelHeader} reads it). whisper.cpp never prints that token: it leaves every
+ * token from end-of-text on out of a segment's text, and names only the special tokens a file does not name itself.
  */
 public final class SyntheticModel {
 
@@ -66,6 +70,10 @@ public final class SyntheticModel {
         }
     }
 
+    /** The name of a synthetic model's end-of-text token. */
+    public static final String MARKER = "<|scriptorium-synthetic|>";
+    /** Where {@code models synthesize} writes by default, and where serve looks for a stand-in model. */
+    public static final String FILE_PREFIX = "ggml-synthetic-";
     private static final int MAGIC = 0x67676d6c;
     private static final int AUDIO_CTX = 1500;
     private static final int TEXT_CTX = 448;
@@ -74,7 +82,10 @@ public final class SyntheticModel {
     private static final int GGML_TYPE_F16 = 1;
     private static final int SAMPLE_RATE = 16000;
     private static final int N_FFT = 400;
-    /** Ids from here on are special tokens (end of text, languages, tasks, timestamps) that whisper.cpp names itself. */
+    /**
+     * Ids from here on are special tokens (end of text, languages, tasks, timestamps) that whisper.cpp names itself;
+     * English-only models have one text token fewer, and their end of text one id earlier.
+     */
     private static final int TEXT_TOKENS = 50257;
     /** Uniform bound for a standard deviation of 0.02 (GPT-style init): keeps every activation small and finite. */
     private static final double NOISE_BOUND = 0.02 * Math.sqrt(3);
@@ -88,8 +99,23 @@ public final class SyntheticModel {
     private SyntheticModel() {
     }
 
+    /** A multilingual model. */
     public static void write(Path out, Dims dims, long seed) throws IOException {
+        write(out, dims, seed, false);
+    }
+
+    /**
+     * @param englishOnly one token fewer (51864 for tiny to medium), as OpenAI's {@code *.en} models: whisper.cpp
+     *                    takes a model for multilingual only from 51865 tokens on
+     */
+    public static void write(Path out, Dims dims, long seed, boolean englishOnly) throws IOException {
         Objects.requireNonNull(dims, "dims");
+        if (englishOnly && dims == Dims.LARGE_V3) {
+            throw new IllegalArgumentException("there is no English-only large-v3 model (OpenAI made English-only"
+                    + " models up to medium)");
+        }
+        int vocab = dims.vocab - (englishOnly ? 1 : 0);
+        int textTokens = TEXT_TOKENS - (englishOnly ? 1 : 0);
         // Written beside the target and moved into place, so that an interrupted write never leaves a truncated
         // model where a reader expects a whole one.
         Path partial = out.resolveSibling(out.getFileName() + ".part");
@@ -97,10 +123,10 @@ public final class SyntheticModel {
         try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             Sink sink = new Sink(channel);
-            header(sink, dims);
+            header(sink, dims, vocab);
             melFilters(sink, dims.mels);
-            vocab(sink, random.split());
-            weights(sink, dims, random.split());
+            vocab(sink, random.split(), textTokens);
+            weights(sink, dims, vocab, random.split());
             sink.flush();
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(partial);
@@ -109,8 +135,13 @@ public final class SyntheticModel {
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void header(Sink sink, Dims d) throws IOException {
-        int[] values = {MAGIC, d.vocab, AUDIO_CTX, d.width, d.heads, d.layers, TEXT_CTX, d.width, d.heads, d.layers,
+    /** {@code models/ggml-synthetic-tiny.bin}, or {@code ...-tiny.en.bin} for an English-only one. */
+    public static String defaultFileName(Dims dims, boolean englishOnly) {
+        return FILE_PREFIX + dims + (englishOnly ? ".en" : "") + ".bin";
+    }
+
+    private static void header(Sink sink, Dims d, int vocab) throws IOException {
+        int[] values = {MAGIC, vocab, AUDIO_CTX, d.width, d.heads, d.layers, TEXT_CTX, d.width, d.heads, d.layers,
                 d.mels, FTYPE_F16};
         for (int value : values) {
             sink.int32(value);
@@ -146,8 +177,9 @@ public final class SyntheticModel {
         return mel < 15 ? mel * 200 / 3 : 1000 * Math.exp((mel - 15) * Math.log(6.4) / 27);
     }
 
-    private static void vocab(Sink sink, SplittableRandom random) throws IOException {
-        sink.int32(TEXT_TOKENS);
+    /** The text tokens, then the end-of-text token, named with the marker. */
+    private static void vocab(Sink sink, SplittableRandom random, int textTokens) throws IOException {
+        sink.int32(textTokens + 1);
         Set<String> seen = new HashSet<>();
         // Single printable characters, like GPT-2's byte tokens, so that any ASCII prompt still tokenizes.
         for (char c = '!'; c <= '~'; c++) {
@@ -155,9 +187,10 @@ public final class SyntheticModel {
         }
         // whisper.cpp looks " " up to suppress a blank start of segment, and aborts the process if it is missing.
         token(sink, seen, " ");
-        while (seen.size() < TEXT_TOKENS) {
+        while (seen.size() < textTokens) {
             token(sink, seen, word(random));
         }
+        token(sink, seen, MARKER);
     }
 
     /** Unique tokens, because whisper.cpp maps text back to ids when it tokenizes a prompt. */
@@ -201,7 +234,7 @@ public final class SyntheticModel {
     }
 
     /** In the order of OpenAI's state dict, which the converter preserves. */
-    private static List<Tensor> tensors(Dims d) {
+    private static List<Tensor> tensors(Dims d, int vocab) {
         int n = d.width;
         List<Tensor> tensors = new ArrayList<>();
         tensors.add(new Tensor("encoder.positional_embedding", Fill.NOISE, AUDIO_CTX, n));
@@ -216,7 +249,7 @@ public final class SyntheticModel {
         // Far larger than the other weights, so that each position leans to its own word: with small ones the random
         // decoder falls into one or two tokens and the transcript is a single word repeated.
         tensors.add(new Tensor("decoder.positional_embedding", Fill.POSITIONS, TEXT_CTX, n));
-        tensors.add(new Tensor("decoder.token_embedding.weight", Fill.NOISE, d.vocab, n));
+        tensors.add(new Tensor("decoder.token_embedding.weight", Fill.NOISE, vocab, n));
         for (int i = 0; i < d.layers; i++) {
             block(tensors, "decoder.blocks." + i, n, true);
         }
@@ -254,9 +287,9 @@ public final class SyntheticModel {
         tensors.add(new Tensor(prefix + ".bias", Fill.ZERO, n));
     }
 
-    private static void weights(Sink sink, Dims dims, SplittableRandom random) throws IOException {
+    private static void weights(Sink sink, Dims dims, int vocab, SplittableRandom random) throws IOException {
         short[] halfNoise = halfNoiseTable();
-        for (Tensor tensor : tensors(dims)) {
+        for (Tensor tensor : tensors(dims, vocab)) {
             byte[] name = tensor.name().getBytes(StandardCharsets.UTF_8);
             int[] shape = tensor.shape();
             sink.int32(shape.length);

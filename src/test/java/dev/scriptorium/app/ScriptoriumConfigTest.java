@@ -19,6 +19,14 @@ class ScriptoriumConfigTest {
     }
 
     @Test
+    void anUnsetWhisperModelIsTheDefaultFileThatServeMayStandASyntheticModelInFor() {
+        assertThat(ScriptoriumConfig.fromEnvironment(Map.of()).whisper().modelSet()).isFalse();
+        var set = ScriptoriumConfig.fromEnvironment(Map.of("WHISPER_MODEL", "models/ggml-base.en.bin")).whisper();
+        assertThat(set.modelSet()).isTrue();
+        assertThat(set.model().toString()).isEqualTo("models/ggml-base.en.bin");
+    }
+
+    @Test
     void aChildIsHungAfterTwoMinutesWithoutCpuAndTheWallClockLimitIsAGenerousLastResort() {
         var limits = ScriptoriumConfig.fromEnvironment(Map.of()).sandbox().timeouts();
         assertThat(limits.hangAfter()).hasSeconds(120);

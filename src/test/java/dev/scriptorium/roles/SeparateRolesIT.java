@@ -39,7 +39,7 @@ class SeparateRolesIT {
         try (TestDatabase database = TestDatabase.create();
              EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("objects"))) {
             Map<String, String> shared = RoleEnvironments.shared(database, s3, dir);
-            int dashboard = ExternalServices.freePort();
+            int dashboard = ExternalServices.freePortPair();
             Map<String, String> scheduler = RoleEnvironments.forRole(shared, dir, "scheduler");
             scheduler.put("DASHBOARD_PORT", String.valueOf(dashboard));
             Map<String, String> worker = RoleEnvironments.forRole(shared, dir, "worker");

@@ -17,13 +17,13 @@ final class ServeProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
     private final Process process;
     private final Path log;
-    private final int port;
+    private final Map<String, String> environment;
     private final Duration timeToReady;
 
-    private ServeProcess(Process process, Path log, int port, Duration timeToReady) {
+    private ServeProcess(Process process, Path log, Map<String, String> environment, Duration timeToReady) {
         this.process = process;
         this.log = log;
-        this.port = port;
+        this.environment = Map.copyOf(environment);
         this.timeToReady = timeToReady;
     }
 
@@ -43,7 +43,6 @@ final class ServeProcess implements AutoCloseable {
 
     private static ServeProcess start(Path directory, Map<String, String> env, String logName, List<String> prefix)
             throws Exception {
-        int port = ExternalServices.freePort();
         Path log = directory.resolve(logName);
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(javaBinary(), "-jar", JAR.toString(), "serve"));
@@ -55,13 +54,40 @@ final class ServeProcess implements AutoCloseable {
         for (String configured : List.of("DATABASE_URL", "S3_ENDPOINT", "REDIS_URL", "WHISPER_MODEL", "DATA_DIR")) {
             environment.remove(configured);
         }
-        environment.put("HTTP_PORT", String.valueOf(port));
-        environment.put("MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()));
+        environment.putAll(ports());
         environment.putAll(env);
+        int port = Integer.parseInt(environment.get("HTTP_PORT"));
         long started = System.nanoTime();
         Process process = builder.start();
         Readyz.await(process, "serve", port, log);
-        return new ServeProcess(process, log, port, Duration.ofNanos(System.nanoTime() - started));
+        return new ServeProcess(process, log, environment, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Free ports for every listener of serve, so that it runs beside other processes (and other builds' tests) that
+     * use the defaults; the JobRunr dashboards take DASHBOARD_PORT and the port after it.
+     */
+    static Map<String, String> ports() throws IOException {
+        return Map.of("HTTP_PORT", String.valueOf(ExternalServices.freePort()),
+                "MANAGEMENT_PORT", String.valueOf(ExternalServices.freePort()),
+                "DASHBOARD_PORT", String.valueOf(ExternalServices.freePortPair()));
+    }
+
+    /** A variable of the environment serve runs with, e.g. the port it was given. */
+    String env(String name) {
+        return environment.get(name);
+    }
+
+    /** Waits until the log contains {@code text} (it is written moments after /readyz answers), then returns it. */
+    String awaitLog(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("serve's log never said '" + text + "':\n" + log());
+            }
+            Thread.sleep(100);
+        }
+        return log();
     }
 
     long pid() {
@@ -74,7 +100,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://127.0.0.1:" + environment.get("HTTP_PORT"));
     }
 
     Duration timeToReady() {

@@ -45,6 +45,12 @@ class ServeRoleIT {
             assertThat(api.get("/").body()).contains("Upload and transcribe");
             assertThat(serve.log()).contains("No Whisper model is loaded");
             assertThat(home.resolve("data").resolve("postgres").resolve("PG_VERSION")).exists();
+            int dashboards = Integer.parseInt(serve.env("DASHBOARD_PORT"));
+            assertThat(serve.awaitLog("Scriptorium serve ready in ", Duration.ofSeconds(30)))
+                    .containsPattern("Scriptorium serve ready in \\d+ ms: http://localhost:" + serve.env("HTTP_PORT")
+                            + " \\(page and API\\), management " + serve.env("MANAGEMENT_PORT")
+                            + " \\(/healthz /readyz /metrics\\), dashboards " + dashboards + " and "
+                            + (dashboards + 1));
 
             TestMedia media = new TestMedia(mediaDir);
             for (Path file : List.of(media.wav(), media.mp4H264Aac())) {

@@ -29,4 +29,19 @@ public final class ExternalServices {
             return socket.getLocalPort();
         }
     }
+
+    /** The first of two TCP ports in a row that were free a moment ago: JobRunr's dashboards take such a pair. */
+    public static int freePortPair() throws IOException {
+        for (int tries = 0; tries < 100; tries++) {
+            int first = freePort();
+            if (first < 65535) {
+                try (ServerSocket second = new ServerSocket(first + 1)) {
+                    return first;
+                } catch (IOException taken) {
+                    // Try another.
+                }
+            }
+        }
+        throw new IOException("no two free TCP ports in a row");
+    }
 }

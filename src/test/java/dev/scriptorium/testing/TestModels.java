@@ -14,8 +14,10 @@ public final class TestModels {
     private TestModels() {
     }
 
+    /** A multilingual model with tiny's dimensions, marked as synthetic (see SyntheticModel.MARKER). */
     public static synchronized Path syntheticTiny() throws IOException {
-        Path model = Path.of("target", "test-models", "synthetic-tiny-" + SEED + ".bin").toAbsolutePath();
+        // The name changes with the format: a model cached by an older build is not reused.
+        Path model = Path.of("target", "test-models", "ggml-synthetic-tiny-" + SEED + ".bin").toAbsolutePath();
         if (!Files.exists(model)) {
             Files.createDirectories(model.getParent());
             Path partial = model.resolveSibling(model.getFileName() + ".part");

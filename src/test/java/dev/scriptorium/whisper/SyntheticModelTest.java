@@ -67,14 +67,60 @@ class SyntheticModelTest {
     }
 
     @Test
+    void englishOnlyModelLoadsAsEnglishOnlyAndTranscribesThroughWhisperJni() throws IOException {
+        Path model = dir.resolve("tiny.en.bin");
+        SyntheticModel.write(model, Dims.TINY, 1, true);
+        WhisperJNI.loadLibrary();
+        WhisperJNI whisper = new WhisperJNI();
+        try (WhisperContext context = whisper.init(model)) {
+            assertThat(context).isNotNull();
+            assertThat(whisper.isMultilingual(context)).isFalse();
+        }
+
+        String text = String.join("", transcribe(model, sine(3)));
+
+        assertThat(text).isNotBlank().doesNotContain(SyntheticModel.MARKER);
+    }
+
+    @Test
+    void anEnglishOnlyModelHasOneTokenFewerAsOpenAisEnModels() throws IOException {
+        Path model = dir.resolve("tiny.en.bin");
+        SyntheticModel.write(model, Dims.TINY, 1, true);
+
+        assertThat(header(model)[1]).isEqualTo(51864);
+        assertThat(ModelHeader.read(model).englishOnly()).isTrue();
+    }
+
+    @Test
+    void everySyntheticModelCarriesTheMarkerAndTranscriptsNeverShowIt() throws IOException {
+        Path model = dir.resolve("model.bin");
+        SyntheticModel.write(model, Dims.TINY, 1);
+
+        assertThat(ModelHeader.read(model).synthetic()).isTrue();
+        assertThat(String.join("", transcribe(model, sine(3)))).doesNotContain(SyntheticModel.MARKER)
+                .doesNotContain("scriptorium");
+    }
+
+    @Test
+    void thereIsNoEnglishOnlyLargeV3() {
+        assertThatThrownBy(() -> SyntheticModel.write(dir.resolve("large.en.bin"), Dims.LARGE_V3, 1, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no English-only large-v3");
+        assertThat(dir.resolve("large.en.bin")).doesNotExist();
+    }
+
+    @Test
+    void defaultFileNamesSayTheModelIsSyntheticAndEnglishOnly() {
+        assertThat(SyntheticModel.defaultFileName(Dims.TINY, false)).isEqualTo("ggml-synthetic-tiny.bin");
+        assertThat(SyntheticModel.defaultFileName(Dims.BASE, true)).isEqualTo("ggml-synthetic-base.en.bin");
+        assertThat(SyntheticModel.defaultFileName(Dims.LARGE_V3, false)).isEqualTo("ggml-synthetic-large-v3.bin");
+    }
+
+    @Test
     void headerCarriesTheRealTinyHyperParameters() throws IOException {
         Path model = dir.resolve("tiny.bin");
         SyntheticModel.write(model, Dims.TINY, 1);
 
-        int[] header = new int[12];
-        try (InputStream in = Files.newInputStream(model)) {
-            ByteBuffer.wrap(in.readNBytes(4 * header.length)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(header);
-        }
+        int[] header = header(model);
 
         // magic, n_vocab, n_audio_ctx/state/head/layer, n_text_ctx/state/head/layer, n_mels, ftype (f16)
         assertThat(header).containsExactly(0x67676d6c, 51865, 1500, 384, 6, 4, 448, 384, 6, 4, 80, 1);
@@ -116,6 +162,15 @@ class SyntheticModelTest {
         assertThatThrownBy(() -> Dims.parse("huge"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll("huge", "tiny", "base", "small", "medium", "large-v3");
+    }
+
+    /** magic, then the 11 hyper-parameters. */
+    private static int[] header(Path model) throws IOException {
+        int[] header = new int[12];
+        try (InputStream in = Files.newInputStream(model)) {
+            ByteBuffer.wrap(in.readNBytes(4 * header.length)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(header);
+        }
+        return header;
     }
 
     private static List<String> transcribe(Path model, float[] samples) throws IOException {
