@@ -15,13 +15,22 @@ public final class TestModels {
     }
 
     /** A multilingual model with tiny's dimensions, marked as synthetic (see SyntheticModel.MARKER). */
-    public static synchronized Path syntheticTiny() throws IOException {
+    public static Path syntheticTiny() throws IOException {
         // The name changes with the format: a model cached by an older build is not reused.
-        Path model = Path.of("target", "test-models", "ggml-synthetic-tiny-" + SEED + ".bin").toAbsolutePath();
+        return cached("ggml-synthetic-tiny-" + SEED + ".bin", false);
+    }
+
+    /** As {@link #syntheticTiny}, English-only (51864 tokens, as OpenAI's {@code *.en} models). */
+    public static Path syntheticTinyEnglishOnly() throws IOException {
+        return cached("ggml-synthetic-tiny-" + SEED + ".en.bin", true);
+    }
+
+    private static synchronized Path cached(String name, boolean englishOnly) throws IOException {
+        Path model = Path.of("target", "test-models", name).toAbsolutePath();
         if (!Files.exists(model)) {
             Files.createDirectories(model.getParent());
             Path partial = model.resolveSibling(model.getFileName() + ".part");
-            SyntheticModel.write(partial, SyntheticModel.Dims.TINY, SEED);
+            SyntheticModel.write(partial, SyntheticModel.Dims.TINY, SEED, englishOnly);
             Files.move(partial, model, StandardCopyOption.ATOMIC_MOVE);
         }
         return model;
