@@ -1,6 +1,5 @@
 package dev.scriptorium.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.Uploads;
@@ -14,7 +13,6 @@ import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +38,8 @@ final class JobsApi {
     private final JobDeletion deletion;
     private final JobStatusReader status;
     private final JobChangeFeed changes;
-    private final ObjectMapper json;
     private final long maxUploadBytes;
+    private final StatusStream events;
 
     JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
             JobChangeFeed changes, ObjectMapper json, long maxUploadBytes) {
@@ -50,8 +48,13 @@ final class JobsApi {
         this.deletion = deletion;
         this.status = status;
         this.changes = changes;
-        this.json = json;
         this.maxUploadBytes = maxUploadBytes;
+        this.events = new StatusStream(status, changes, json);
+    }
+
+    /** Ends the open event streams; the server stops next. */
+    void close() {
+        events.close();
     }
 
     void register(RoutesConfig routes) {
@@ -61,7 +64,7 @@ final class JobsApi {
         routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
         routes.delete("/api/v1/jobs/{id}", this::delete);
-        routes.sse("/api/v1/jobs/{id}/events", this::events);
+        routes.get("/api/v1/jobs/{id}/events", events::open);
     }
 
     private void submit(Context ctx) throws IOException {
@@ -236,54 +239,6 @@ final class JobsApi {
             return;
         }
         ctx.json(view);
-    }
-
-    /**
-     * Server-Sent Events: the job's status now, then every change in order, as {@code status} events whose id is
-     * the job's version, until the job is finished or the client goes. Any web node serves it: each change arrives
-     * as a message over Redis; while Redis is away, a look at the database every second stands in (and may then
-     * skip a step). Javalin answers only requests that accept {@code text/event-stream}, as EventSource does.
-     */
-    private void events(SseClient client) {
-        UUID id;
-        try {
-            id = parseId(client.ctx().pathParam("id"));
-        } catch (ApiError e) {
-            client.sendEvent("error", e.getMessage());
-            return;
-        }
-        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        // Listening before the first look: no change can fall between the two.
-        try (AutoCloseable listening = changes.listen(id, messages::add)) {
-            Caller caller = Access.caller(client.ctx());
-            Optional<JobView> first = status.read(id, caller);
-            if (first.isEmpty()) {
-                client.sendEvent("error", "No job with id " + id + ".");
-                return;
-            }
-            JobView sent = send(client, first.get());
-            while (!client.terminated() && !sent.finished()) {
-                String message = messages.poll(1, TimeUnit.SECONDS);
-                Optional<JobView> next = message != null ? status.parse(message, caller)
-                        : status.read(id, caller);
-                if (message == null && next.isEmpty()) {
-                    client.sendEvent("error", "The job was deleted.");
-                    return;
-                }
-                if (next.isPresent() && next.get().version() > sent.version()) {
-                    sent = send(client, next.get());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private JobView send(SseClient client, JobView view) throws JsonProcessingException {
-        client.sendEvent("status", json.writeValueAsString(view), String.valueOf(view.version()));
-        return view;
     }
 
     private JobView current(UUID id, Caller caller) {

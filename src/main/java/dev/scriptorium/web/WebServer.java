@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private final Javalin javalin;
     private final JobChangeFeed changes;
+    private final JobsApi api;
 
     /**
      * @param ingestWorkers        worker threads of every running ingest server, in any process
@@ -68,7 +69,7 @@ public final class WebServer implements AutoCloseable {
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
-        JobsApi api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
+        this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
         String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),
@@ -207,6 +208,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        api.close();
         javalin.stop();
         changes.close();
     }
