@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The jobs API: HTTP in, calls into the pipeline, HTTP out. */
 final class JobsApi {
@@ -292,6 +293,15 @@ final class JobsApi {
         TranscriptFormat format = TranscriptFormat.parse(ctx.queryParam("format")).orElseThrow(() ->
                 ApiError.badRequest("invalid_format", "format must be one of txt, srt, vtt or json."));
         TranscriptionJob job = job(ctx);
+        if (job.status() == JobStatus.FAILED) {
+            // The failure reason says what went wrong and what to do, as the job's failure_reason does.
+            throw new ApiError(409, "transcript_unavailable", "The job failed, so it will never have a transcript. "
+                    + job.failureReason().orElse("No reason was recorded."));
+        }
+        if (job.status() == JobStatus.CANCELED) {
+            throw new ApiError(409, "transcript_unavailable", "The job was canceled, so it will never have a"
+                    + " transcript. Upload the file again to transcribe it.");
+        }
         if (job.status() != JobStatus.COMPLETED) {
             throw new ApiError(409, "transcript_not_ready", "The job is " + job.status().apiName()
                     + "; its transcript is available once the status is completed.");
@@ -307,14 +317,17 @@ final class JobsApi {
         }
     }
 
+    /** Cancels a queued or processing job; a finished one (canceled included) answers 409 and stays as it is. */
     private void cancel(Context ctx) {
         UUID id = job(ctx).id();
+        AtomicBoolean canceledNow = new AtomicBoolean();
         TranscriptionJob job = jobs.update(id, found -> {
             if (!found.status().isFinished()) {
                 found.cancel(jobs.clock().instant());
+                canceledNow.set(true);
             }
         }).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
-        if (job.status() != JobStatus.CANCELED) {
+        if (!canceledNow.get()) {
             throw new ApiError(409, "job_finished", "The job is " + job.status().apiName()
                     + " already; only queued or processing jobs can be canceled.");
         }
