@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -128,10 +130,20 @@ final class JobsApi {
     private static final int MAX_PAGE = 100;
 
     /**
-     * Jobs, newest first: {@code status} filters, {@code q} searches file names, {@code limit} (1 to 100, default
-     * 20) sizes the page, and {@code cursor} (from the previous page's {@code next_cursor}) continues.
+     * Jobs, newest first: {@code ids} (comma-separated job ids) restricts the listing to those jobs, {@code status}
+     * filters, {@code q} searches file names, {@code limit} (1 to 100, default 20) sizes the page, and
+     * {@code cursor} (from the previous page's {@code next_cursor}) continues. Anonymous callers must send
+     * {@code ids}: their jobs are everybody's anonymous jobs, so each lists only the jobs whose ids it kept.
      */
     private void list(Context ctx) {
+        Caller caller = Access.caller(ctx);
+        Optional<Set<UUID>> ids = ids(ctx.queryParam("ids"));
+        if (ids.isEmpty() && caller.key().isEmpty() && !caller.admin()) {
+            throw ApiError.badRequest("ids_required", "Anonymous callers list their own jobs by id: send"
+                    + " ids=ID,ID,... (at most " + MAX_IDS + ") with the ids that POST /api/v1/jobs answered. The"
+                    + " upload page keeps the ids of the jobs this browser made. With an API key, GET /api/v1/jobs"
+                    + " lists all of the key's jobs.");
+        }
         Optional<JobStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(raw -> !raw.isBlank())
                 .map(raw -> Arrays.stream(JobStatus.values())
                         .filter(candidate -> candidate.apiName().equals(raw.strip().toLowerCase(Locale.ROOT)))
@@ -146,16 +158,42 @@ final class JobsApi {
         int limit = pageSize(ctx.queryParam("limit"));
         Optional<TranscriptionJobs.PageMark> cursor = Optional.ofNullable(ctx.queryParam("cursor"))
                 .filter(raw -> !raw.isBlank()).map(JobsApi::decodeCursor);
-        Caller caller = Access.caller(ctx);
         TranscriptionJobs.Owner owner = caller.admin() ? TranscriptionJobs.Owner.ANYONE
                 : TranscriptionJobs.Owner.of(caller.key());
-        List<TranscriptionJob> page = jobs.page(owner, status, search, cursor, limit + 1);
+        List<TranscriptionJob> page = jobs.page(owner, ids, status, search, cursor, limit + 1);
         boolean more = page.size() > limit;
         List<TranscriptionJob> shown = more ? page.subList(0, limit) : page;
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", shown.stream().map(this.status::view).toList());
         answer.put("next_cursor", more ? encodeCursor(shown.get(shown.size() - 1)) : null);
         ctx.json(answer);
+    }
+
+    private static final int MAX_IDS = 100;
+
+    /** Empty without the parameter; an empty set for {@code ids=} with nothing in it (a listing of no jobs). */
+    private static Optional<Set<UUID>> ids(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                ids.add(parseId(part.strip()));
+            } catch (ApiError e) {
+                throw ApiError.badRequest("invalid_ids", "ids must be job ids (UUIDs like"
+                        + " 123e4567-e89b-12d3-a456-426614174000) separated by commas; '" + part.strip()
+                        + "' is not one.");
+            }
+        }
+        if (ids.size() > MAX_IDS) {
+            throw ApiError.badRequest("invalid_ids", "ids lists at most " + MAX_IDS + " jobs; ask for more in"
+                    + " several requests.");
+        }
+        return Optional.of(ids);
     }
 
     private static int pageSize(String raw) {
