@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,8 +87,8 @@ public final class WebServer implements AutoCloseable {
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
-            config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get(),
-                    "anonymous_access", anonymous)));
+            config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(), anonymous,
+                    settings.maxUploadBytes())));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);
@@ -117,6 +118,15 @@ public final class WebServer implements AutoCloseable {
         config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + Multipart.ENVELOPE_BYTES,
                 SizeUnit.BYTES);
         config.jetty.multipartConfig.maxInMemoryFileSize(64, SizeUnit.KB);
+    }
+
+    /** What GET /api/v1/status answers; anyone may read it, with or without a key. */
+    private static Map<String, Object> status(ModelStatus model, boolean anonymous, long maxUploadBytes) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("model", model);
+        status.put("anonymous_access", anonymous);
+        status.put("max_upload_bytes", maxUploadBytes);
+        return status;
     }
 
     /**
