@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.hibernate.SessionFactory;
@@ -160,14 +161,19 @@ public final class TranscriptionJobs {
      * A page of jobs, newest first, optionally of one status and with a file name containing {@code search}
      * (case-insensitive).
      *
+     * @param ids    only these jobs (those of them the owner has); empty for all of the owner's jobs
      * @param before the (created_at, id) of the last job of the previous page, or empty for the first page
      */
-    public List<TranscriptionJob> page(Owner owner, Optional<JobStatus> status, Optional<String> search,
-                                       Optional<PageMark> before, int limit) {
+    public List<TranscriptionJob> page(Owner owner, Optional<Set<UUID>> ids, Optional<JobStatus> status,
+                                       Optional<String> search, Optional<PageMark> before, int limit) {
+        if (ids.isPresent() && ids.get().isEmpty()) {
+            return List.of();
+        }
         StringBuilder query = new StringBuilder("from TranscriptionJob where 1 = 1");
         if (!owner.anyone()) {
             query.append(owner.key().isPresent() ? " and ownerKey = :owner" : " and ownerKey is null");
         }
+        ids.ifPresent(ignored -> query.append(" and id in (:ids)"));
         status.ifPresent(ignored -> query.append(" and status = :status"));
         search.ifPresent(ignored -> query.append(" and lower(filename) like :search escape '\\'"));
         before.ifPresent(ignored -> query.append(" and (createdAt < :created or (createdAt = :created and id < :id))"));
@@ -177,6 +183,7 @@ public final class TranscriptionJobs {
             if (!owner.anyone()) {
                 owner.key().ifPresent(key -> select.setParameter("owner", key));
             }
+            ids.ifPresent(value -> select.setParameterList("ids", value));
             status.ifPresent(value -> select.setParameter("status", value));
             search.ifPresent(value -> select.setParameter("search", "%" + value.toLowerCase(java.util.Locale.ROOT)
                     .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"));

@@ -1,6 +1,5 @@
 package dev.scriptorium.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.Uploads;
@@ -14,7 +13,6 @@ import dev.scriptorium.transcription.TranscriptionJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +21,17 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The jobs API: HTTP in, calls into the pipeline, HTTP out. */
 final class JobsApi {
@@ -40,8 +41,8 @@ final class JobsApi {
     private final JobDeletion deletion;
     private final JobStatusReader status;
     private final JobChangeFeed changes;
-    private final ObjectMapper json;
     private final long maxUploadBytes;
+    private final StatusStream events;
 
     JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
             JobChangeFeed changes, ObjectMapper json, long maxUploadBytes) {
@@ -50,8 +51,13 @@ final class JobsApi {
         this.deletion = deletion;
         this.status = status;
         this.changes = changes;
-        this.json = json;
         this.maxUploadBytes = maxUploadBytes;
+        this.events = new StatusStream(status, changes, json);
+    }
+
+    /** Ends the open event streams; the server stops next. */
+    void close() {
+        events.close();
     }
 
     void register(RoutesConfig routes) {
@@ -61,7 +67,7 @@ final class JobsApi {
         routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
         routes.delete("/api/v1/jobs/{id}", this::delete);
-        routes.sse("/api/v1/jobs/{id}/events", this::events);
+        routes.get("/api/v1/jobs/{id}/events", events::open);
     }
 
     private void submit(Context ctx) throws IOException {
@@ -124,10 +130,20 @@ final class JobsApi {
     private static final int MAX_PAGE = 100;
 
     /**
-     * Jobs, newest first: {@code status} filters, {@code q} searches file names, {@code limit} (1 to 100, default
-     * 20) sizes the page, and {@code cursor} (from the previous page's {@code next_cursor}) continues.
+     * Jobs, newest first: {@code ids} (comma-separated job ids) restricts the listing to those jobs, {@code status}
+     * filters, {@code q} searches file names, {@code limit} (1 to 100, default 20) sizes the page, and
+     * {@code cursor} (from the previous page's {@code next_cursor}) continues. Anonymous callers must send
+     * {@code ids}: their jobs are everybody's anonymous jobs, so each lists only the jobs whose ids it kept.
      */
     private void list(Context ctx) {
+        Caller caller = Access.caller(ctx);
+        Optional<Set<UUID>> ids = ids(ctx.queryParam("ids"));
+        if (ids.isEmpty() && caller.key().isEmpty() && !caller.admin()) {
+            throw ApiError.badRequest("ids_required", "Anonymous callers list their own jobs by id: send"
+                    + " ids=ID,ID,... (at most " + MAX_IDS + ") with the ids that POST /api/v1/jobs answered. The"
+                    + " upload page keeps the ids of the jobs this browser made. With an API key, GET /api/v1/jobs"
+                    + " lists all of the key's jobs.");
+        }
         Optional<JobStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(raw -> !raw.isBlank())
                 .map(raw -> Arrays.stream(JobStatus.values())
                         .filter(candidate -> candidate.apiName().equals(raw.strip().toLowerCase(Locale.ROOT)))
@@ -142,16 +158,42 @@ final class JobsApi {
         int limit = pageSize(ctx.queryParam("limit"));
         Optional<TranscriptionJobs.PageMark> cursor = Optional.ofNullable(ctx.queryParam("cursor"))
                 .filter(raw -> !raw.isBlank()).map(JobsApi::decodeCursor);
-        Caller caller = Access.caller(ctx);
         TranscriptionJobs.Owner owner = caller.admin() ? TranscriptionJobs.Owner.ANYONE
                 : TranscriptionJobs.Owner.of(caller.key());
-        List<TranscriptionJob> page = jobs.page(owner, status, search, cursor, limit + 1);
+        List<TranscriptionJob> page = jobs.page(owner, ids, status, search, cursor, limit + 1);
         boolean more = page.size() > limit;
         List<TranscriptionJob> shown = more ? page.subList(0, limit) : page;
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", shown.stream().map(this.status::view).toList());
         answer.put("next_cursor", more ? encodeCursor(shown.get(shown.size() - 1)) : null);
         ctx.json(answer);
+    }
+
+    private static final int MAX_IDS = 100;
+
+    /** Empty without the parameter; an empty set for {@code ids=} with nothing in it (a listing of no jobs). */
+    private static Optional<Set<UUID>> ids(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                ids.add(parseId(part.strip()));
+            } catch (ApiError e) {
+                throw ApiError.badRequest("invalid_ids", "ids must be job ids (UUIDs like"
+                        + " 123e4567-e89b-12d3-a456-426614174000) separated by commas; '" + part.strip()
+                        + "' is not one.");
+            }
+        }
+        if (ids.size() > MAX_IDS) {
+            throw ApiError.badRequest("invalid_ids", "ids lists at most " + MAX_IDS + " jobs; ask for more in"
+                    + " several requests.");
+        }
+        return Optional.of(ids);
     }
 
     private static int pageSize(String raw) {
@@ -238,54 +280,6 @@ final class JobsApi {
         ctx.json(view);
     }
 
-    /**
-     * Server-Sent Events: the job's status now, then every change in order, as {@code status} events whose id is
-     * the job's version, until the job is finished or the client goes. Any web node serves it: each change arrives
-     * as a message over Redis; while Redis is away, a look at the database every second stands in (and may then
-     * skip a step). Javalin answers only requests that accept {@code text/event-stream}, as EventSource does.
-     */
-    private void events(SseClient client) {
-        UUID id;
-        try {
-            id = parseId(client.ctx().pathParam("id"));
-        } catch (ApiError e) {
-            client.sendEvent("error", e.getMessage());
-            return;
-        }
-        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        // Listening before the first look: no change can fall between the two.
-        try (AutoCloseable listening = changes.listen(id, messages::add)) {
-            Caller caller = Access.caller(client.ctx());
-            Optional<JobView> first = status.read(id, caller);
-            if (first.isEmpty()) {
-                client.sendEvent("error", "No job with id " + id + ".");
-                return;
-            }
-            JobView sent = send(client, first.get());
-            while (!client.terminated() && !sent.finished()) {
-                String message = messages.poll(1, TimeUnit.SECONDS);
-                Optional<JobView> next = message != null ? status.parse(message, caller)
-                        : status.read(id, caller);
-                if (message == null && next.isEmpty()) {
-                    client.sendEvent("error", "The job was deleted.");
-                    return;
-                }
-                if (next.isPresent() && next.get().version() > sent.version()) {
-                    sent = send(client, next.get());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private JobView send(SseClient client, JobView view) throws JsonProcessingException {
-        client.sendEvent("status", json.writeValueAsString(view), String.valueOf(view.version()));
-        return view;
-    }
-
     private JobView current(UUID id, Caller caller) {
         return status.read(id, caller).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
     }
@@ -337,6 +331,15 @@ final class JobsApi {
         TranscriptFormat format = TranscriptFormat.parse(ctx.queryParam("format")).orElseThrow(() ->
                 ApiError.badRequest("invalid_format", "format must be one of txt, srt, vtt or json."));
         TranscriptionJob job = job(ctx);
+        if (job.status() == JobStatus.FAILED) {
+            // The failure reason says what went wrong and what to do, as the job's failure_reason does.
+            throw new ApiError(409, "transcript_unavailable", "The job failed, so it will never have a transcript. "
+                    + job.failureReason().orElse("No reason was recorded."));
+        }
+        if (job.status() == JobStatus.CANCELED) {
+            throw new ApiError(409, "transcript_unavailable", "The job was canceled, so it will never have a"
+                    + " transcript. Upload the file again to transcribe it.");
+        }
         if (job.status() != JobStatus.COMPLETED) {
             throw new ApiError(409, "transcript_not_ready", "The job is " + job.status().apiName()
                     + "; its transcript is available once the status is completed.");
@@ -352,14 +355,17 @@ final class JobsApi {
         }
     }
 
+    /** Cancels a queued or processing job; a finished one (canceled included) answers 409 and stays as it is. */
     private void cancel(Context ctx) {
         UUID id = job(ctx).id();
+        AtomicBoolean canceledNow = new AtomicBoolean();
         TranscriptionJob job = jobs.update(id, found -> {
             if (!found.status().isFinished()) {
                 found.cancel(jobs.clock().instant());
+                canceledNow.set(true);
             }
         }).orElseThrow(() -> ApiError.notFound("No job with id " + id + "."));
-        if (job.status() != JobStatus.CANCELED) {
+        if (!canceledNow.get()) {
             throw new ApiError(409, "job_finished", "The job is " + job.status().apiName()
                     + " already; only queued or processing jobs can be canceled.");
         }

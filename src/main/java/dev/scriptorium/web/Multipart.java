@@ -57,8 +57,9 @@ final class Multipart {
     }
 
     static ApiError tooLarge(long maxUploadBytes) {
-        return new ApiError(413, "file_too_large", "The upload is larger than the limit of "
-                + humanBytes(maxUploadBytes) + ". Upload a smaller file or split it into parts.");
+        return new ApiError(413, "file_too_large", "The upload is larger than this server's limit of "
+                + humanBytes(maxUploadBytes) + " (" + maxUploadBytes + " bytes). Upload a smaller file: keep only"
+                + " the audio (e.g. ffmpeg -i in.mp4 -vn -c:a libopus out.ogg) or split the file into parts.");
     }
 
     private static boolean isSizeLimit(Throwable e) {

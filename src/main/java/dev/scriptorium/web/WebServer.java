@@ -15,6 +15,13 @@ import redis.clients.jedis.RedisClient;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
+import io.javalin.router.ParsedEndpoint;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +29,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +51,7 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private final Javalin javalin;
     private final JobChangeFeed changes;
+    private final JobsApi api;
 
     /**
      * @param ingestWorkers        worker threads of every running ingest server, in any process
@@ -55,7 +70,7 @@ public final class WebServer implements AutoCloseable {
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
-        JobsApi api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
+        this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
         String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),
@@ -72,11 +87,12 @@ public final class WebServer implements AutoCloseable {
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
-            config.routes.get("/api/v1/status", ctx -> ctx.json(Map.of("model", model.get(),
-                    "anonymous_access", anonymous)));
+            config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(), anonymous,
+                    settings.maxUploadBytes())));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);
+            headWhereverGet(config);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String incident = UUID.randomUUID().toString().substring(0, 8);
@@ -84,19 +100,16 @@ public final class WebServer implements AutoCloseable {
                 error(ctx, 500, "internal_error", "Something went wrong on our side (incident " + incident
                         + "). Try again; if it keeps happening, tell the operator the incident id.");
             });
-            config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    error(ctx, 404, "not_found", "There is nothing at " + ctx.path() + ".");
-                }
-            });
-            config.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed",
-                    ctx.method() + " is not supported on " + ctx.path() + "."));
+            InternalRouter router = config.unsafe.internalRouter;
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> javalinError(router, e, ctx));
         });
     }
 
     private static void configure(JavalinConfig config, HttpSettings settings, Path uploadTempDir,
                                   ObjectMapper json) {
         config.startup.showJavalinBanner = false;
+        // A known path with a method it lacks is a 405 with Allow, not a 404 that hides the path.
+        config.http.prefer405over404 = true;
         config.jetty.host = settings.host();
         config.jetty.port = settings.port();
         config.jsonMapper(new JavalinJackson(json, false));
@@ -105,6 +118,68 @@ public final class WebServer implements AutoCloseable {
         config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + Multipart.ENVELOPE_BYTES,
                 SizeUnit.BYTES);
         config.jetty.multipartConfig.maxInMemoryFileSize(64, SizeUnit.KB);
+    }
+
+    /** What GET /api/v1/status answers; anyone may read it, with or without a key. */
+    private static Map<String, Object> status(ModelStatus model, boolean anonymous, long maxUploadBytes) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("model", model);
+        status.put("anonymous_access", anonymous);
+        status.put("max_upload_bytes", maxUploadBytes);
+        return status;
+    }
+
+    /**
+     * Without its own HEAD route, Javalin answers HEAD with a bare 200 wherever a GET route matches, even where the
+     * GET would answer 404. Running the GET handler gives the same status and headers; Jetty drops the body.
+     */
+    private static void headWhereverGet(JavalinConfig config) {
+        List<Endpoint> endpoints = config.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint).toList();
+        Set<String> withHead = endpoints.stream().filter(endpoint -> endpoint.method.equals(HandlerType.HEAD))
+                .map(endpoint -> endpoint.path).collect(Collectors.toSet());
+        endpoints.stream().filter(endpoint -> endpoint.method.equals(HandlerType.GET))
+                .filter(endpoint -> !withHead.contains(endpoint.path))
+                .forEach(endpoint -> config.routes.head(endpoint.path, endpoint.handler));
+    }
+
+    /** Javalin's own answers (no route, wrong method, a body over its limit) in the API's error shape. */
+    private static void javalinError(InternalRouter router, HttpResponseException e, Context ctx) {
+        if (e instanceof MethodNotAllowedResponse) {
+            String allowed = String.join(", ", methods(router, ctx.path()));
+            ctx.header("Allow", allowed);
+            error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not supported on " + ctx.path()
+                    + "; it supports " + allowed + ".");
+        } else if (e.getStatus() == 404) {
+            error(ctx, 404, "not_found", "There is nothing at " + ctx.path() + ". The API is under /api/v1/; the"
+                    + " README's API section lists its endpoints.");
+        } else {
+            String code = HttpStatus.forStatus(e.getStatus()).getMessage().toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9]+", "_");
+            error(ctx, e.getStatus(), code, e.getMessage() + ".");
+        }
+    }
+
+    /** The methods that {@code path} supports, in Javalin's order (GET first). */
+    private static List<String> methods(InternalRouter router, String path) {
+        return HandlerType.values().stream().filter(HandlerType::isHttpMethod)
+                .filter(type -> router.findFirstHttpHandlerEntry(type, path) != null)
+                .map(HandlerType::name).toList();
+    }
+
+    /**
+     * Every path this server routes, as registered ("/api/v1/jobs/{id}"), with the methods it supports there. For
+     * tests that walk all routes, so that a route added later is covered without being listed by hand.
+     */
+    Map<String, Set<String>> routes() {
+        Map<String, Set<String>> routes = new TreeMap<>();
+        for (ParsedEndpoint parsed : javalin.unsafe.internalRouter.allHttpHandlers()) {
+            if (parsed.endpoint.method.isHttpMethod()) {
+                routes.computeIfAbsent(parsed.endpoint.path, path -> new TreeSet<>())
+                        .add(parsed.endpoint.method.name());
+            }
+        }
+        return routes;
     }
 
     /** The matched route's pattern ("/api/v1/jobs/{id}"), never the raw path: ids would explode the labels. */
@@ -143,6 +218,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        api.close();
         javalin.stop();
         changes.close();
     }

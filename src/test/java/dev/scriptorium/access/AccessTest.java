@@ -87,6 +87,11 @@ class AccessTest {
         assertThat(get("/api/v1/jobs/" + id + "/transcript?format=txt", other).status()).isEqualTo(404);
         assertThat(get("/api/v1/jobs", other).json().get("jobs")).isEmpty();
         assertThat(get("/api/v1/jobs", owner).json().get("jobs").get(0).get("id").asText()).isEqualTo(id);
+        assertThat(get("/api/v1/jobs?ids=" + id, other).json().get("jobs")).isEmpty();
+        assertThat(get("/api/v1/jobs?ids=" + id, owner).json().get("jobs").get(0).get("id").asText()).isEqualTo(id);
+        ApiClient.Response events = get("/api/v1/jobs/" + id + "/events", other);
+        assertThat(events.status()).isEqualTo(404);
+        assertThat(events.json().at("/error/code").asText()).isEqualTo("not_found");
         assertThat(get("/api/v1/jobs/" + id, key(true)).status()).isEqualTo(200);
     }
 

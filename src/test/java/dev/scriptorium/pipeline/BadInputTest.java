@@ -3,18 +3,25 @@ package dev.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.SequenceInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -147,6 +154,47 @@ class BadInputTest {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("error").get("code").asText()).isEqualTo("file_too_large");
         assertNoPartialUploads();
+    }
+
+    @Test
+    void anUploadDeclaringMoreThanTheLimitGets413BeforeSendingABodyByte() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(baseUrl()).getPort())) {
+            // Bounds a server that waits for the body instead of answering: the test fails rather than hangs.
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(("POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=limit-test\r\n"
+                    + "Content-Length: " + 10L * 1024 * 1024 * 1024 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            InputStream in = socket.getInputStream();
+            String statusLine = line(in);
+            Map<String, String> headers = new HashMap<>();
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1)
+                        .strip());
+            }
+            byte[] body = headers.containsKey("content-length")
+                    ? in.readNBytes(Integer.parseInt(headers.get("content-length"))) : in.readAllBytes();
+            JsonNode error = new ObjectMapper().readTree(body).get("error");
+
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+            assertThat(error.get("code").asText()).isEqualTo("file_too_large");
+            assertThat(error.get("message").asText()).contains("5 MiB").contains("Upload a smaller file");
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("The connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     private void assertNoPartialUploads() throws Exception {
