@@ -269,6 +269,11 @@ public final class Application implements AutoCloseable {
         return Optional.ofNullable(web).map(WebServer::port);
     }
 
+    /** The public HTTP server, where this role runs one; for tests that walk its routes. */
+    public Optional<WebServer> web() {
+        return Optional.ofNullable(web);
+    }
+
     public Optional<Integer> managementPort() {
         return Optional.ofNullable(management).map(ManagementServer::port);
     }

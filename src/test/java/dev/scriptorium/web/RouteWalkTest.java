@@ -2,12 +2,10 @@ package dev.scriptorium.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scriptorium.app.Application;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.TranscriptionJob;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
@@ -47,7 +45,7 @@ class RouteWalkTest {
         // The job is a row made here; the reconciler must not send it to ingest (it has no upload).
         stack = TestStack.start(Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "RECONCILE_SECONDS", "3600"));
         api = stack.api();
-        routes = webServer(stack.application()).routes();
+        routes = stack.application().web().orElseThrow().routes();
         job = UUID.randomUUID();
         stack.application().jobs().create(TranscriptionJob.queued(job, "walk.wav",
                 new JobOptions(Optional.empty(), JobOptions.Task.TRANSCRIBE), 10, Instant.now()));
@@ -60,13 +58,6 @@ class RouteWalkTest {
         if (stack != null) {
             stack.close();
         }
-    }
-
-    /** Application does not expose its web server; the walk needs the routes that server registered. */
-    private static WebServer webServer(Application application) throws ReflectiveOperationException {
-        Field web = Application.class.getDeclaredField("web");
-        web.setAccessible(true);
-        return (WebServer) web.get(application);
     }
 
     private ApiClient.Response send(String method, String path) throws Exception {
