@@ -1,6 +1,7 @@
 package dev.scriptorium.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,9 +114,14 @@ class StatusApiTest {
     @Test
     @Order(3)
     void aLongPollIsAnsweredByTheChangeNotByItsDeadline() throws Exception {
-        String id = completedJob();
+        // The one slot is busy with a long file, so the job behind it waits in the queue and changes no more by
+        // itself: the only change is the one this test makes. (A finished job's poll answers at once.)
+        String blocker = api.upload(media.longVideo(600), Map.of()).json().get("id").asText();
+        String id = api.upload(media.wav(), Map.of()).json().get("id").asText();
+        await().atMost(Patience.forSteps()).until(() -> api.job(blocker).path("stage").asText().equals("transcribing")
+                && api.job(id).path("status").asText().equals("queued")
+                && api.job(id).at("/media/stored").asBoolean());
         String etag = api.get("/api/v1/jobs/" + id).header("ETag");
-        // A completed job changes no more by itself: the only change is the one this test makes.
         CompletableFuture<ApiClient.Response> poll = CompletableFuture.supplyAsync(() -> {
             try {
                 return api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs/" + id
@@ -134,6 +140,8 @@ class StatusApiTest {
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.json().at("/retention/legal_hold").asBoolean()).isTrue();
         assertThat(changed.header("ETag")).isNotEqualTo(etag);
+        api.post("/api/v1/jobs/" + blocker + "/cancel");
+        api.post("/api/v1/jobs/" + id + "/cancel");
     }
 
     @Test
