@@ -103,9 +103,10 @@ public final class TranscribeStep {
             jobs.advance(jobId, j -> j.startStage(JobStage.STORING, now()));
             long storing = System.nanoTime();
             Transcript transcript = new Transcript(jobId, segments, sandbox.model(), now());
-            if (jobs.complete(jobId, transcript)) {
+            JobAttempt completed = new JobAttempt(jobId, attempt, started, now(), "completed", null,
+                    chunking.toString()).withChildLog(sandbox.recentLog());
+            if (jobs.complete(jobId, transcript, completed)) {
                 metrics.stageTook(JobStage.STORING, Duration.ofNanos(System.nanoTime() - storing));
-                record(sandbox, jobId, attempt, started, "completed", null, chunking.toString());
                 log.debug("Job {} transcribed: {} segments in {} ms", jobId, segments.size(),
                         Duration.between(started, now()).toMillis());
             }

@@ -67,19 +67,20 @@ public final class TranscriptionJobs {
     }
 
     /**
-     * Stores the transcript and marks the job completed in one transaction, so there is never a completed job
-     * without its transcript, nor a transcript of a job that is still running. A job that already has a transcript
-     * is left as it is.
+     * Stores the transcript and the attempt that made it, and marks the job completed, in one transaction: there is
+     * never a completed job without its transcript or its completed attempt, nor a transcript of a job that is still
+     * running. A job that already has a transcript is left as it is.
      *
      * @return false if the job had finished already (completed, failed or canceled) and nothing was stored
      */
-    public boolean complete(UUID id, Transcript transcript) {
+    public boolean complete(UUID id, Transcript transcript, JobAttempt attempt) {
         TranscriptionJob completed = sessions.fromTransaction(session -> {
             TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (job == null || job.status().isFinished() || session.find(Transcript.class, id) != null) {
                 return null;
             }
             session.persist(transcript);
+            session.persist(attempt);
             session.createMutationQuery("delete from ChunkCheckpoint c where c.key.jobId = :id")
                     .setParameter("id", id).executeUpdate();
             session.createNativeMutationQuery("delete from transcript_chunk_claim where job_id = :id")
