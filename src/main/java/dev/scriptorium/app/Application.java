@@ -189,8 +189,9 @@ public final class Application implements AutoCloseable {
             });
         }
         if (role.http()) {
-            Supplier<ModelStatus> model = worker != null ? worker::status
-                    : () -> ModelStatus.onWorkers(config.whisper());
+            // Without a worker here, the model file (if this machine has one) is read once, not on every request.
+            ModelStatus onWorkers = worker == null ? ModelStatus.onWorkers(config.whisper()) : null;
+            Supplier<ModelStatus> model = worker != null ? worker::status : () -> onWorkers;
             Uploads uploads = new Uploads(staging, jobs, ingest, metrics);
             boolean anonymous = config.http().anonymousAccess().orElse(role == Role.SERVE);
             WebServer server = new WebServer(config.http(), anonymous, staging.directory().resolve("incoming"), json,

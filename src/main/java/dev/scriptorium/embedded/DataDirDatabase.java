@@ -29,22 +29,13 @@ public final class DataDirDatabase implements AutoCloseable {
             return Optional.empty();
         }
         Path pidFile = directory.resolve("postmaster.pid");
-        Optional<Integer> running = PidFile.liveProcess(pidFile, "postgres")
-                .flatMap(process -> PidFile.line(pidFile, 4))
-                .flatMap(DataDirDatabase::port);
+        Optional<Long> running = PidFile.liveProcess(pidFile, "postgres")
+                .flatMap(process -> PidFile.number(pidFile, 4));
         if (running.isPresent()) {
-            return Optional.of(new DataDirDatabase(EmbeddedDatabase.jdbcUrl(running.get()), null));
+            return Optional.of(new DataDirDatabase(EmbeddedDatabase.jdbcUrl(running.get().intValue()), null));
         }
         EmbeddedDatabase started = EmbeddedDatabase.start(dataDir);
         return Optional.of(new DataDirDatabase(started.jdbcUrl(), started));
-    }
-
-    private static Optional<Integer> port(String line) {
-        try {
-            return Optional.of(Integer.parseInt(line));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     public String jdbcUrl() {

@@ -10,25 +10,18 @@ final class PidFile {
     private PidFile() {
     }
 
-    /** Line {@code number} (from 1) of the pid file: PostgreSQL's 4th is its port. */
-    static Optional<String> line(Path pidFile, int number) {
+    /** The number on line {@code line} (from 1) of the pid file: the pid on the first, PostgreSQL's port on the 4th. */
+    static Optional<Long> number(Path pidFile, int line) {
         try {
-            return Files.readAllLines(pidFile).stream().skip(number - 1L).findFirst().map(String::trim);
-        } catch (IOException e) {
+            return Files.readAllLines(pidFile).stream().skip(line - 1L).findFirst()
+                    .map(text -> Long.parseLong(text.trim()));
+        } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     static Optional<Long> read(Path pidFile) {
-        try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-            return Optional.of(Long.parseLong(first));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return number(pidFile, 1);
     }
 
     /**

@@ -65,15 +65,15 @@ final class StatusStream {
         serving.add(thread);
         try {
             if (!closed) {
-                stream(response, id, caller, new LinkedBlockingQueue<>());
+                follow(response, id, caller);
             }
         } finally {
             serving.remove(thread);
         }
     }
 
-    private void stream(HttpServletResponse response, UUID id, Caller caller, BlockingQueue<String> messages)
-            throws Exception {
+    private void follow(HttpServletResponse response, UUID id, Caller caller) throws Exception {
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         // Listening before the first look: no change can fall between the two.
         try (AutoCloseable listening = changes.listen(id, messages::add)) {
             Optional<JobView> first = status.read(id, caller);

@@ -20,7 +20,6 @@ import java.util.Optional;
  */
 public record ModelHeader(int vocabSize, int width, boolean synthetic) {
     public static final int MULTILINGUAL_VOCAB = 51865;
-    private static final int MAGIC = 0x67676d6c;
     private static final int HYPER_PARAMETERS = 11;
     private static final int LONGEST_TOKEN = 1 << 16;
     private static final byte[] MARKER = SyntheticModel.MARKER.getBytes(StandardCharsets.UTF_8);
@@ -35,7 +34,7 @@ public record ModelHeader(int vocabSize, int width, boolean synthetic) {
      */
     public static ModelHeader read(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (int32(in) != MAGIC) {
+            if (int32(in) != SyntheticModel.MAGIC) {
                 throw new IOException(file + " is not a ggml model (it does not start with ggml's magic number)");
             }
             int[] hyper = new int[HYPER_PARAMETERS];

@@ -34,9 +34,8 @@ public record ModelStatus(boolean loaded, String model, String message, boolean 
         String name = settings.model().getFileName().toString();
         Optional<ModelHeader> header = ModelHeader.of(settings.model());
         boolean synthetic = header.map(ModelHeader::synthetic).orElse(false);
-        return new ModelStatus(true, name, "Model " + name + " is loaded" + (synthetic ? " (" + NONSENSE
-                + "; download a real one with '" + DOWNLOAD + "')." : "."), synthetic,
-                header.map(ModelHeader::englishOnly).orElse(false));
+        return of(true, settings.model(), header, "Model " + name + " is loaded" + (synthetic ? " (" + NONSENSE
+                + "; download a real one with '" + DOWNLOAD + "')." : "."));
     }
 
     /** For a role that runs no worker: the file's header if this machine has it. */
@@ -45,7 +44,10 @@ public record ModelStatus(boolean loaded, String model, String message, boolean 
     }
 
     private static ModelStatus of(boolean loaded, Path model, String message) {
-        Optional<ModelHeader> header = ModelHeader.of(model);
+        return of(loaded, model, ModelHeader.of(model), message);
+    }
+
+    private static ModelStatus of(boolean loaded, Path model, Optional<ModelHeader> header, String message) {
         return new ModelStatus(loaded, model.getFileName().toString(), message,
                 header.map(ModelHeader::synthetic).orElse(false), header.map(ModelHeader::englishOnly).orElse(false));
     }

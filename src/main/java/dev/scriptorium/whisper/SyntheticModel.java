@@ -74,7 +74,8 @@ public final class SyntheticModel {
     public static final String MARKER = "<|scriptorium-synthetic|>";
     /** Where {@code models synthesize} writes by default, and where serve looks for a stand-in model. */
     public static final String FILE_PREFIX = "ggml-synthetic-";
-    private static final int MAGIC = 0x67676d6c;
+    /** "ggml", the first four bytes of every ggml model file. */
+    static final int MAGIC = 0x67676d6c;
     private static final int AUDIO_CTX = 1500;
     private static final int TEXT_CTX = 448;
     private static final int FTYPE_F16 = 1;
