@@ -66,7 +66,8 @@ public record ScriptoriumConfig(
                         adminToken(env),
                         env.optional("ANONYMOUS_ACCESS").map(ignored -> env.bool("ANONYMOUS_ACCESS", false)),
                         env.integer("RATE_LIMIT_UPLOADS_PER_MINUTE", 30, 0, 1_000_000),
-                        env.integer("RATE_LIMIT_REQUESTS_PER_MINUTE", 1200, 0, 100_000_000)),
+                        env.integer("RATE_LIMIT_REQUESTS_PER_MINUTE", 1200, 0, 100_000_000),
+                        env.bool("WORD_TIMESTAMPS", true)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
                         env.integer("INGEST_WORKERS", 2, 1, 64)),
@@ -82,7 +83,9 @@ public record ScriptoriumConfig(
                         env.bool("WHISPER_TIMESTAMPS", true),
                         env.bool("WHISPER_TEMPERATURE_FALLBACK", true),
                         env.integer("MODEL_POLL_SECONDS", 5, 1, 3600),
-                        env.optional("WHISPER_MODEL").isPresent()),
+                        env.optional("WHISPER_MODEL").isPresent(),
+                        decoding(env),
+                        env.optional("WHISPER_NATIVE_DIR").map(Path::of)),
                 sandbox(env, slots),
                 retention(env),
                 env.integer("MANAGEMENT_PORT", 8081, 0, 65535),
@@ -119,6 +122,17 @@ public record ScriptoriumConfig(
                 cron, env.integer("CLEANUP_BATCH_SIZE", 1000, 1, 1000));
     }
 
+    private static WhisperSettings.Decoding decoding(Environment env) {
+        String search = env.string("WHISPER_DECODING", "greedy").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!search.equals("greedy") && !search.equals("beam")) {
+            throw new ConfigException("WHISPER_DECODING must be greedy or beam, but is '" + search + "'");
+        }
+        // whisper.cpp 1.7.1 runs at most 8 decoders (WHISPER_MAX_DECODERS).
+        int beamSize = env.integer("WHISPER_BEAM_SIZE", 5, 2, 8);
+        boolean cuda = env.string("WHISPER_DEVICE", "cpu").equalsIgnoreCase("cuda");
+        return new WhisperSettings.Decoding(search.equals("beam"), beamSize, env.bool("WHISPER_FLASH_ATTN", cuda));
+    }
+
     private static SandboxSettings sandbox(Environment env, int slots) {
         String device = env.string("WHISPER_DEVICE", "cpu").toLowerCase(java.util.Locale.ROOT);
         if (!device.equals("cpu") && !device.equals("cuda")) {
@@ -127,11 +141,11 @@ public record ScriptoriumConfig(
         Optional<Path> nativeDir = env.optional("WHISPER_NATIVE_DIR").map(Path::of);
         if (device.equals("cuda") && nativeDir.isEmpty()) {
             throw new ConfigException("WHISPER_NATIVE_DIR is required when WHISPER_DEVICE is cuda: it names the "
-                    + "directory of a libwhisper-jni.so built with CUDA (see Dockerfile.gpu)");
+                    + "directory of whisper.cpp 1.7.1's libwhisper.so built with CUDA (see Dockerfile.gpu)");
         }
-        if (nativeDir.isPresent() && !java.nio.file.Files.isRegularFile(nativeDir.get().resolve("libwhisper-jni.so"))) {
-            throw new ConfigException("WHISPER_NATIVE_DIR must contain libwhisper-jni.so, but "
-                    + nativeDir.get().resolve("libwhisper-jni.so") + " does not exist");
+        if (nativeDir.isPresent() && !java.nio.file.Files.isRegularFile(nativeDir.get().resolve("libwhisper.so"))) {
+            throw new ConfigException("WHISPER_NATIVE_DIR must contain whisper.cpp 1.7.1's libwhisper.so, but "
+                    + nativeDir.get().resolve("libwhisper.so") + " does not exist");
         }
         long floor = env.longValue("JOB_TIMEOUT_FLOOR_SECONDS", 600, 1, 7 * 24 * 3600);
         long ceiling = env.longValue("JOB_TIMEOUT_CEILING_SECONDS", 6 * 3600, 1, 7 * 24 * 3600);

@@ -10,10 +10,13 @@ import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.media.PcmFile;
 import dev.scriptorium.transcription.FailureCode;
 import dev.scriptorium.transcription.JobOptions;
+import dev.scriptorium.whisper.AbortedException;
+import dev.scriptorium.whisper.DetectedLanguage;
 import dev.scriptorium.whisper.ModelException;
 import dev.scriptorium.whisper.WhisperEngine;
 import dev.scriptorium.whisper.WhisperSegment;
 import dev.scriptorium.whisper.WhisperSettings;
+import dev.scriptorium.whisper.WhisperWord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,24 +24,55 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The sandboxed child: the only process that loads native code (FFmpeg, whisper.cpp). It connects to its parent's
  * socket, loads the model once, and then serves one request at a time until told to stop or until its parent goes
  * away. If native code kills it, only the job in hand is affected; the parent starts a new child.
  *
- * <p>Arguments: socket path, model path, threads, timestamps (true/false), temperature fallback (true/false).
+ * <p>A reader thread takes the parent's messages as they come, so that an {@code abort} reaches the transcription in
+ * progress: whisper.cpp stops at its next pass and the model stays loaded. The child keeps its own accounting
+ * ({@code stats}): when it loaded the model, what it was asked to transcribe in which language, and how many
+ * calls were aborted.
+ *
+ * <p>Arguments: socket path, model path, threads, timestamps, temperature fallback, beam search, beam size, flash
+ * attention (true/false for the switches), and the native library directory (empty for the shipped one).
  */
 public final class ChildMain {
-    private ChildMain() {
+    private final Frames frames;
+    private final WhisperEngine engine;
+    private final long modelLoadedAt;
+    private final AtomicReference<Running> running = new AtomicReference<>();
+    /** The last request an abort named: it may come before the request has begun. */
+    private final AtomicLong lastAborted = new AtomicLong(-1);
+    private final List<String> languages = new ArrayList<>();
+    private int aborts;
+
+    /** The request whisper.cpp is working on, which an abort with its id stops. */
+    private record Running(long id, AtomicBoolean aborted) {
+    }
+
+    private ChildMain(Frames frames, WhisperEngine engine, long modelLoadedAt) {
+        this.frames = frames;
+        this.engine = engine;
+        this.modelLoadedAt = modelLoadedAt;
     }
 
     public static void main(String[] args) throws Exception {
         Path socket = Path.of(args[0]);
         WhisperSettings settings = new WhisperSettings(Path.of(args[1]), Integer.parseInt(args[2]), 300,
-                Boolean.parseBoolean(args[3]), Boolean.parseBoolean(args[4]), 5);
+                Boolean.parseBoolean(args[3]), Boolean.parseBoolean(args[4]), 5)
+                .withDecoding(new WhisperSettings.Decoding(Boolean.parseBoolean(args[5]), Integer.parseInt(args[6]),
+                        Boolean.parseBoolean(args[7])))
+                .withNativeDir(args[8].isEmpty() ? Optional.empty() : Optional.of(Path.of(args[8])));
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             Frames frames = new Frames(Channels.newInputStream(channel), channel);
@@ -50,39 +84,72 @@ public final class ChildMain {
                 return;
             }
             try (engine) {
-                frames.write(Frames.message("ready").put("model", engine.modelName()));
-                serve(frames, engine);
+                frames.write(Frames.message("ready").put("model", engine.modelName())
+                        .put("multilingual", engine.multilingual()));
+                new ChildMain(frames, engine, System.currentTimeMillis()).serve();
             }
         }
         // Daemon threads of native libraries must not keep a finished child alive.
         System.exit(0);
     }
 
-    private static void serve(Frames frames, WhisperEngine engine) throws IOException {
+    private void serve() throws IOException, InterruptedException {
+        BlockingQueue<Optional<JsonNode>> requests = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> read(requests), "child-reader");
+        reader.setDaemon(true);
+        reader.start();
         while (true) {
-            JsonNode request;
-            try {
-                request = frames.read();
-            } catch (EOFException parentGone) {
+            Optional<JsonNode> next = requests.take();
+            if (next.isEmpty()) {
                 return;
             }
+            JsonNode request = next.get();
             String type = request.path("type").asText();
             try {
                 switch (type) {
-                    case "prepare": prepare(frames, request); break;
-                    case "transcribe": transcribe(frames, engine, request); break;
+                    case "prepare": prepare(request); break;
+                    case "detect_language": detectLanguage(request); break;
+                    case "transcribe": transcribe(request); break;
+                    case "stats": stats(); break;
                     case "stop": return;
                     default: frames.write(error("unknown request type '" + type + "'"));
                 }
             } catch (MediaRejectedException e) {
                 frames.write(Frames.message("rejected").put("code", e.code().name()).put("message", e.getMessage()));
+            } catch (AbortedException e) {
+                aborts++;
+                frames.write(Frames.message("aborted"));
             } catch (IOException | RuntimeException e) {
                 frames.write(error(e.toString()));
+            } finally {
+                running.set(null);
             }
         }
     }
 
-    private static void prepare(Frames frames, JsonNode request) throws IOException, MediaRejectedException {
+    /** Hands requests to the main loop, except aborts, which act at once; an empty one means the parent has gone. */
+    private void read(BlockingQueue<Optional<JsonNode>> requests) {
+        try {
+            while (true) {
+                JsonNode message = frames.read();
+                if (message.path("type").asText().equals("abort")) {
+                    lastAborted.set(message.path("id").asLong());
+                    Running current = running.get();
+                    if (current != null && current.id() == message.path("id").asLong()) {
+                        current.aborted().set(true);
+                    }
+                } else {
+                    requests.add(Optional.of(message));
+                }
+            }
+        } catch (EOFException parentGone) {
+            requests.add(Optional.empty());
+        } catch (IOException e) {
+            requests.add(Optional.empty());
+        }
+    }
+
+    private void prepare(JsonNode request) throws IOException, MediaRejectedException {
         Path media = Path.of(request.get("media").asText());
         Path pcm = Path.of(request.get("pcm").asText());
         double maxSeconds = request.get("max_seconds").asDouble();
@@ -100,23 +167,81 @@ public final class ChildMain {
         }
     }
 
-    private static void transcribe(Frames frames, WhisperEngine engine, JsonNode request) throws IOException {
-        long start = request.get("start_sample").asLong();
-        int length = Math.toIntExact(request.get("end_sample").asLong() - start);
-        float[] samples;
-        try (PcmFile pcm = new PcmFile(Path.of(request.get("pcm").asText()))) {
-            samples = pcm.read(start, length);
+    private void detectLanguage(JsonNode request) throws IOException {
+        float[] samples = samples(request);
+        AtomicBoolean aborted = begin(request);
+        DetectedLanguage detected = engine.detectLanguage(samples, aborted::get);
+        ObjectNode reply = Frames.message("language").put("code", detected.code())
+                .put("probability", detected.probability());
+        ArrayNode alternatives = reply.putArray("alternatives");
+        for (DetectedLanguage.Candidate candidate : detected.alternatives()) {
+            alternatives.addObject().put("code", candidate.code()).put("probability", candidate.probability());
         }
+        frames.write(reply);
+    }
+
+    private void transcribe(JsonNode request) throws IOException {
+        float[] samples = samples(request);
         JobOptions options = new JobOptions(Optional.ofNullable(request.path("language").textValue()),
-                JobOptions.Task.valueOf(request.get("task").asText()));
+                JobOptions.Task.valueOf(request.get("task").asText()),
+                request.path("word_timestamps").asBoolean(true));
+        languages.add(options.language().orElse("auto"));
+        AtomicBoolean aborted = begin(request);
+        long id = request.path("id").asLong();
         long started = System.nanoTime();
-        List<WhisperSegment> segments = engine.transcribe(samples, options);
+        List<WhisperSegment> segments = engine.transcribe(samples, options, percent -> progress(id, percent),
+                aborted::get);
         ObjectNode reply = Frames.message("segments").put("elapsed_ms", (System.nanoTime() - started) / 1_000_000);
         ArrayNode list = reply.putArray("segments");
         for (WhisperSegment segment : segments) {
-            list.addObject().put("start", segment.start()).put("end", segment.end()).put("text", segment.text());
+            ObjectNode item = list.addObject().put("start", segment.start()).put("end", segment.end())
+                    .put("text", segment.text());
+            if (segment.avgLogprob() != null) {
+                item.put("avg_logprob", segment.avgLogprob());
+            }
+            ArrayNode words = item.putArray("words");
+            for (WhisperWord word : segment.words()) {
+                words.addObject().put("text", word.text()).put("start", word.start()).put("end", word.end())
+                        .put("probability", word.probability());
+            }
         }
         frames.write(reply);
+    }
+
+    /** Progress is best effort: a parent that cannot take it now gets the answer later anyway. */
+    private void progress(long id, int percent) {
+        try {
+            frames.write(Frames.message("progress").put("id", id).put("percent", percent));
+        } catch (IOException ignored) {
+            // The parent has gone; the main loop finds out.
+        }
+    }
+
+    private void stats() throws IOException {
+        ObjectNode reply = Frames.message("stats").put("pid", ProcessHandle.current().pid())
+                .put("model_loaded_at_ms", modelLoadedAt).put("transcriptions", languages.size())
+                .put("aborts", aborts);
+        ArrayNode asked = reply.putArray("languages");
+        languages.forEach(asked::add);
+        frames.write(reply);
+    }
+
+    private AtomicBoolean begin(JsonNode request) {
+        long id = request.path("id").asLong();
+        AtomicBoolean aborted = new AtomicBoolean();
+        running.set(new Running(id, aborted));
+        if (lastAborted.get() == id) {
+            aborted.set(true);
+        }
+        return aborted;
+    }
+
+    private static float[] samples(JsonNode request) throws IOException {
+        long start = request.get("start_sample").asLong();
+        int length = Math.toIntExact(request.get("end_sample").asLong() - start);
+        try (PcmFile pcm = new PcmFile(Path.of(request.get("pcm").asText()))) {
+            return pcm.read(start, length);
+        }
     }
 
     private static ObjectNode error(String message) {

@@ -23,6 +23,11 @@ final class HangWatch {
         this.windowNanos = hangAfter.toNanos();
     }
 
+    /** The child reported progress: whatever its CPU time says, it is not hung, so the window starts again. */
+    void progressed() {
+        samples.clear();
+    }
+
     /**
      * Records the child's CPU time at {@code nanos} (any monotonic clock).
      *

@@ -10,7 +10,9 @@ import dev.scriptorium.transcription.FailureCode;
 import dev.scriptorium.transcription.JobCanceledException;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.whisper.ModelException;
+import dev.scriptorium.whisper.DetectedLanguage;
 import dev.scriptorium.whisper.WhisperSegment;
+import dev.scriptorium.whisper.WhisperWord;
 import dev.scriptorium.whisper.WhisperSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,9 @@ public final class Sandbox implements AutoCloseable {
     private static final int LOG_LINES = 50;
     private static final long CANCEL_CHECK_MILLIS = 500;
     private static final long CPU_CHECK_MILLIS = 1000;
+    /** whisper.cpp checks for an abort after every encoder and decoder pass, which take well under a second. */
+    private static final java.time.Duration ABORT_GRACE = java.time.Duration.ofSeconds(10);
+    private static final long NOT_ABORTABLE = -1;
     /** The exit status of a JVM ended by SIGTERM: a service manager stopping the worker's whole process group. */
     private static final int TERMINATED = 128 + 15;
     private final int slot;
@@ -68,6 +74,8 @@ public final class Sandbox implements AutoCloseable {
     private SocketChannel channel;
     private BlockingQueue<Optional<JsonNode>> replies;
     private int starts;
+    private long nextRequestId;
+    private boolean multilingual = true;
     /** Until a chunk has been measured, assume real time: conservative for any model on a GPU or a fast CPU. */
     private double secondsPerAudioSecond = 1.0;
     private boolean speedMeasured;
@@ -121,7 +129,7 @@ public final class Sandbox implements AutoCloseable {
         startReader(frames, replies, process.pid());
         JsonNode hello;
         try {
-            hello = awaitReply(null, "loading the model", settings.startupTimeout());
+            hello = awaitReply(null, "loading the model", settings.startupTimeout(), NOT_ABORTABLE, null);
         } catch (TimedOutException e) {
             throw new ChildCrashedException(-1, "The worker process did not load the model within "
                     + settings.startupTimeout().toSeconds() + " s");
@@ -134,6 +142,7 @@ public final class Sandbox implements AutoCloseable {
             stopChild();
             throw new ModelException(hello.path("message").asText());
         }
+        multilingual = hello.path("multilingual").asBoolean(true);
         log.info("Worker slot {}: child {} ready with model {}", slot, process.pid(), hello.path("model").asText());
     }
 
@@ -141,7 +150,9 @@ public final class Sandbox implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.childJavaOptions());
-        settings.nativeDir().ifPresent(dir -> command.add("-Dio.github.givimad.whisperjni.libdir=" + dir));
+        String tmp = System.getProperty("java.io.tmpdir");
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.add("-Djna.tmpdir=" + tmp);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildMain.class.getName());
@@ -150,6 +161,10 @@ public final class Sandbox implements AutoCloseable {
         command.add(String.valueOf(whisper.threads()));
         command.add(String.valueOf(whisper.timestamps()));
         command.add(String.valueOf(whisper.temperatureFallback()));
+        command.add(String.valueOf(whisper.decoding().beamSearch()));
+        command.add(String.valueOf(whisper.decoding().beamSize()));
+        command.add(String.valueOf(whisper.decoding().flashAttention()));
+        command.add(settings.nativeDir().map(Path::toString).orElse(""));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread drain = new Thread(() -> drainLog(child), "sandbox-" + slot + "-log");
         drain.setDaemon(true);
@@ -200,20 +215,27 @@ public final class Sandbox implements AutoCloseable {
         ObjectNode request = Frames.message("prepare").put("media", media.toString()).put("pcm", pcm.toString())
                 .put("filename", filename).put("max_seconds", maxSeconds);
         send(request);
-        JsonNode probed = expect(awaitReply(watch, "reading the media", null), "probed");
+        JsonNode probed = expect(awaitReply(watch, "reading the media", null, NOT_ABORTABLE, null), "probed");
         onProbed.accept(new MediaInfo(probed.get("container").asText(), probed.get("audio_codec").asText(),
                 probed.get("duration_seconds").asDouble()));
-        JsonNode extracted = expect(awaitReply(watch, "extracting the audio", null), "extracted");
+        JsonNode extracted = expect(awaitReply(watch, "extracting the audio", null, NOT_ABORTABLE, null),
+                "extracted");
         return new ExtractedAudio(extracted.get("samples").asLong(), extracted.path("start_seconds").asDouble());
     }
 
-    /** Transcribes one chunk of a PCM file; times are relative to the chunk's start. */
-    public List<WhisperSegment> transcribe(Path pcm, AudioChunk chunk, JobOptions options, JobWatch watch)
-            throws Exception {
-        send(Frames.message("transcribe").put("pcm", pcm.toString()).put("start_sample", chunk.startSample())
-                .put("end_sample", chunk.endSample()).put("language", options.language().orElse(null))
-                .put("task", options.task().name()));
-        JsonNode reply = expect(awaitReply(watch, "transcribing", null), "segments");
+    /**
+     * Transcribes one chunk of a PCM file; times are relative to the chunk's start.
+     *
+     * @param progress told the fraction of the chunk done (0 to 1) as whisper.cpp moves through it
+     */
+    public List<WhisperSegment> transcribe(Path pcm, AudioChunk chunk, JobOptions options, JobWatch watch,
+                                           DoubleConsumer progress) throws Exception {
+        long id = nextRequestId++;
+        send(Frames.message("transcribe").put("id", id).put("pcm", pcm.toString())
+                .put("start_sample", chunk.startSample()).put("end_sample", chunk.endSample())
+                .put("language", options.language().orElse(null)).put("task", options.task().name())
+                .put("word_timestamps", options.wordTimestamps()));
+        JsonNode reply = expect(awaitReply(watch, "transcribing", null, id, progress), "segments");
         double chunkSeconds = chunk.endSeconds() - chunk.startSeconds();
         if (chunkSeconds > 1) {
             double measured = reply.get("elapsed_ms").asDouble() / 1000 / chunkSeconds;
@@ -222,10 +244,45 @@ public final class Sandbox implements AutoCloseable {
         }
         List<WhisperSegment> segments = new ArrayList<>();
         for (JsonNode segment : reply.get("segments")) {
+            List<WhisperWord> words = new ArrayList<>();
+            for (JsonNode word : segment.path("words")) {
+                words.add(new WhisperWord(word.get("text").asText(), word.get("start").asDouble(),
+                        word.get("end").asDouble(), word.get("probability").asDouble()));
+            }
+            JsonNode logprob = segment.get("avg_logprob");
             segments.add(new WhisperSegment(segment.get("start").asDouble(), segment.get("end").asDouble(),
-                    segment.get("text").asText()));
+                    segment.get("text").asText(), words, logprob == null ? null : logprob.asDouble()));
         }
         return segments;
+    }
+
+    /** Detects the spoken language of up to 30 s of a PCM file. */
+    public DetectedLanguage detectLanguage(Path pcm, AudioChunk window, JobWatch watch) throws Exception {
+        long id = nextRequestId++;
+        send(Frames.message("detect_language").put("id", id).put("pcm", pcm.toString())
+                .put("start_sample", window.startSample()).put("end_sample", window.endSample()));
+        JsonNode reply = expect(awaitReply(watch, "detecting the language", null, id, null), "language");
+        List<DetectedLanguage.Candidate> alternatives = new ArrayList<>();
+        for (JsonNode candidate : reply.path("alternatives")) {
+            alternatives.add(new DetectedLanguage.Candidate(candidate.get("code").asText(),
+                    candidate.get("probability").asDouble()));
+        }
+        return new DetectedLanguage(reply.get("code").asText(), reply.get("probability").asDouble(), alternatives);
+    }
+
+    /** Whether the loaded model knows more than English; true until a child has said otherwise. */
+    public boolean multilingual() throws Exception {
+        ensureStarted();
+        return multilingual;
+    }
+
+    /**
+     * The child's own accounting: its pid, when it loaded the model, the language of every transcription it was
+     * asked for, and how many were aborted.
+     */
+    public JsonNode childStats() throws Exception {
+        send(Frames.message("stats"));
+        return expect(awaitReply(null, "reporting", settings.startupTimeout(), NOT_ABORTABLE, null), "stats");
     }
 
     /** The measured Whisper speed of this slot, for time limits and ETAs. */
@@ -262,7 +319,8 @@ public final class Sandbox implements AutoCloseable {
      * Waits for the child's next message, killing the child when it hangs, the deadline passes or the job is
      * canceled. Without a watch (loading the model) only {@code timeout} applies.
      */
-    private JsonNode awaitReply(JobWatch watch, String doing, java.time.Duration timeout)
+    private JsonNode awaitReply(JobWatch watch, String doing, java.time.Duration timeout, long abortable,
+                                DoubleConsumer progress)
             throws InterruptedException, ChildCrashedException, SlotStoppedException, TimedOutException {
         Instant deadline = timeout != null ? Instant.now().plus(timeout) : watch.deadline();
         long nextCancelCheck = System.nanoTime();
@@ -271,6 +329,14 @@ public final class Sandbox implements AutoCloseable {
         while (true) {
             Optional<JsonNode> reply = replies.poll(100, TimeUnit.MILLISECONDS);
             if (reply != null) {
+                if (reply.isPresent() && reply.get().path("type").asText().equals("progress")) {
+                    // Progress inside a chunk is the liveness signal: a child that moves on is not hung.
+                    hang.progressed();
+                    if (progress != null) {
+                        progress.accept(reply.get().path("percent").asDouble() / 100);
+                    }
+                    continue;
+                }
                 if (reply.isPresent()) {
                     return reply.get();
                 }
@@ -299,11 +365,43 @@ public final class Sandbox implements AutoCloseable {
             if (watch != null && nanos >= nextCancelCheck) {
                 nextCancelCheck = nanos + TimeUnit.MILLISECONDS.toNanos(CANCEL_CHECK_MILLIS);
                 if (watch.canceled()) {
-                    kill("its job was canceled");
+                    abortOrKill(abortable, doing);
                     throw new JobCanceledException();
                 }
             }
         }
+    }
+
+    /**
+     * Stops a canceled job's work. whisper.cpp is asked to abort, which keeps the child and its loaded model for the
+     * next job; FFmpeg cannot be, and a child that does not answer the abort in time is killed all the same.
+     */
+    private void abortOrKill(long abortable, String doing) throws InterruptedException {
+        if (abortable == NOT_ABORTABLE) {
+            kill("its job was canceled while " + doing);
+            return;
+        }
+        try {
+            frames.write(Frames.message("abort").put("id", abortable));
+        } catch (IOException e) {
+            kill("its job was canceled, and it did not take the abort");
+            return;
+        }
+        long deadline = System.nanoTime() + ABORT_GRACE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<JsonNode> reply = replies.poll(100, TimeUnit.MILLISECONDS);
+            if (reply == null || reply.isPresent() && reply.get().path("type").asText().equals("progress")) {
+                continue;
+            }
+            if (reply.isPresent()) {
+                // Aborted, or the request ended just before the abort came: either way the child is free again.
+                log.info("Worker slot {}: child {} stopped its work for a canceled job; it stays up", slot,
+                        process.pid());
+                return;
+            }
+            break;
+        }
+        kill("its job was canceled, and it did not stop within " + ABORT_GRACE.toSeconds() + " s of the abort");
     }
 
     /**

@@ -112,7 +112,7 @@ public final class ChunkHelpStep {
             }, claims, jobId, chunk, holder);
             long started = System.nanoTime();
             List<WhisperSegment> segments = sandbox.transcribe(audio, new AudioChunk(0, chunk.length()),
-                    job.options(), watch);
+                    job.effectiveOptions(), watch, fraction -> { });
             metrics.chunkTranscribed(sandbox.model(), slots.settings().device(), seconds,
                     (System.nanoTime() - started) / 1e9);
             checkpoints.save(jobId, chunk, segments);

@@ -25,7 +25,8 @@ final class ChunkRun {
     /** One chunk's work on the job's own slot. */
     @FunctionalInterface
     interface ChunkWork {
-        List<WhisperSegment> run(AudioChunk chunk, JobWatch watch) throws Exception;
+        /** @param progress told the fraction of the chunk done, from inside the chunk */
+        List<WhisperSegment> run(AudioChunk chunk, JobWatch watch, DoubleConsumer progress) throws Exception;
     }
 
     private static final Duration WAIT_STEP = Duration.ofMillis(200);
@@ -114,7 +115,9 @@ final class ChunkRun {
                 finished(index, justDone.get());
                 return true;
             }
-            List<WhisperSegment> segments = work.run(chunk, new LeasedWatch(watch, claims, jobId, chunk, holder));
+            double chunkSeconds = chunk.endSeconds() - chunk.startSeconds();
+            List<WhisperSegment> segments = work.run(chunk, new LeasedWatch(watch, claims, jobId, chunk, holder),
+                    fraction -> progress.accept(secondsDone + fraction * chunkSeconds));
             checkpoints.save(jobId, chunk, segments);
             here++;
             finished(index, segments);

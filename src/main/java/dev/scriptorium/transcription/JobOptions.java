@@ -5,9 +5,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the user asked for: the spoken language (empty: detect it) and the task.
+ * What the user asked for: the spoken language (empty: detect it), the task, and whether each segment carries its
+ * words with their times.
  */
-public record JobOptions(Optional<String> language, Task task) {
+public record JobOptions(Optional<String> language, Task task, boolean wordTimestamps) {
+
+    /** Options with word timestamps on, their default. */
+    public JobOptions(Optional<String> language, Task task) {
+        this(language, task, true);
+    }
+
+    /** The same options with the language pinned (a detected one, so that every chunk uses it). */
+    public JobOptions withLanguage(String code) {
+        return new JobOptions(Optional.of(code), task, wordTimestamps);
+    }
+
+    public JobOptions withWordTimestamps(boolean on) {
+        return new JobOptions(language, task, on);
+    }
 
     /** Whisper's language codes (ISO 639-1 plus a few it adds), accepted for {@code language}. */
     private static final Set<String> LANGUAGES = Set.of(
@@ -51,6 +66,23 @@ public record JobOptions(Optional<String> language, Task task) {
             }
         }
         return new JobOptions(parsedLanguage, parsedTask);
+    }
+
+    /**
+     * Reads an on/off form value; blank means {@code fallback}.
+     *
+     * @throws IllegalArgumentException naming the field and what it accepts
+     */
+    public static boolean parseSwitch(String field, String value, boolean fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "1": case "on": case "yes": return true;
+            case "false": case "0": case "off": case "no": return false;
+            default: throw new IllegalArgumentException(field + " must be true or false, but was '"
+                    + abbreviate(value) + "'");
+        }
     }
 
     private static String abbreviate(String value) {

@@ -2,7 +2,10 @@ package dev.scriptorium.transcription;
 
 import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.ExtractedAudio;
+import dev.scriptorium.media.LoudestWindow;
 import dev.scriptorium.media.MediaRejectedException;
+import dev.scriptorium.media.PcmFile;
+import dev.scriptorium.whisper.DetectedLanguage;
 import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.sandbox.ChildCrashedException;
 import dev.scriptorium.sandbox.JobWatch;
@@ -170,14 +173,17 @@ public final class TranscribeStep {
         long transcribingSince = System.nanoTime();
         metrics.stageTook(JobStage.EXTRACTING_AUDIO, Duration.ofNanos(transcribingSince - preparing));
         List<AudioChunk> chunks = transcriber.plan(pcm);
+        // Pinned before any chunk is offered, so that helpers on other slots read the same language from the job.
+        JobOptions options = pinLanguage(jobId, pcm, sandbox, watch);
         try (SharedChunks shared = new SharedChunks(store, queue, checkpoints, jobId, attempt, workspace.directory())) {
             if (chunks.size() > 1 && queue.hasOtherSlots()) {
                 shared.offer(pcm, chunks);
             }
             ChunkRun run = new ChunkRun(jobId, chunks, checkpoints, claims, watch,
-                    (chunk, leased) -> {
+                    (chunk, leased, withinChunk) -> {
                         long chunkStarted = System.nanoTime();
-                        List<WhisperSegment> segments = sandbox.transcribe(pcm, chunk, job.options(), leased);
+                        List<WhisperSegment> segments = sandbox.transcribe(pcm, chunk, options, leased,
+                                withinChunk);
                         metrics.chunkTranscribed(sandbox.model(), slots.settings().device(),
                                 chunk.endSeconds() - chunk.startSeconds(),
                                 (System.nanoTime() - chunkStarted) / 1e9);
@@ -189,13 +195,44 @@ public final class TranscribeStep {
                         progressed(jobId, done, eta);
                     });
             try {
-                List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run(), audio.startSeconds());
+                List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run(), audio.startSeconds(),
+                        options);
                 metrics.stageTook(JobStage.TRANSCRIBING, Duration.ofNanos(System.nanoTime() - transcribingSince));
                 return stitched;
             } finally {
                 chunking.append(run.describe());
             }
         }
+    }
+
+    /**
+     * Fixes the job's language once, before the first chunk: the requested one; English for an English-only model;
+     * otherwise the language Whisper detects in the loudest 30 s, so that no chunk of one file flips to another
+     * language. A retried attempt finds it pinned already.
+     *
+     * @return the options every chunk is transcribed with
+     */
+    private JobOptions pinLanguage(UUID jobId, Path pcm, Sandbox sandbox, JobWatch watch) throws Exception {
+        TranscriptionJob job = jobs.find(jobId).orElseThrow();
+        if (job.pinnedLanguage().isPresent()) {
+            return job.effectiveOptions();
+        }
+        Optional<String> requested = job.options().language();
+        if (requested.isPresent()) {
+            jobs.advance(jobId, j -> j.pinLanguage(LanguageSource.REQUESTED, requested.get(), null, null, now()));
+        } else if (!sandbox.multilingual()) {
+            jobs.advance(jobId, j -> j.pinLanguage(LanguageSource.MODEL, "en", null, null, now()));
+        } else {
+            AudioChunk window;
+            try (PcmFile audio = new PcmFile(pcm)) {
+                window = LoudestWindow.find(audio);
+            }
+            DetectedLanguage detected = sandbox.detectLanguage(pcm, window, watch);
+            log.debug("Job {}: detected language {} (p = {})", jobId, detected.code(), detected.probability());
+            jobs.advance(jobId, j -> j.pinLanguage(LanguageSource.DETECTED, detected.code(), detected.probability(),
+                    detected.alternatives(), now()));
+        }
+        return jobs.find(jobId).orElseThrow().effectiveOptions();
     }
 
     /**

@@ -4,14 +4,15 @@ import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.PcmFile;
 import dev.scriptorium.media.QuietChunker;
 import dev.scriptorium.whisper.WhisperSegment;
+import dev.scriptorium.whisper.WhisperWord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts a PCM file into chunks and stitches the chunks' segments back on the file's timeline. Chunking bounds memory,
- * gives real progress (whisper-jni reports none from inside a call), and lets one file use several worker slots.
+ * Cuts a PCM file into chunks and stitches the chunks' segments, and their words, back on the file's timeline.
+ * Chunking bounds memory and lets one file use several worker slots.
  */
 public final class Transcriber {
     private final QuietChunker chunker;
@@ -29,10 +30,11 @@ public final class Transcriber {
     /**
      * @param perChunk     each chunk's segments, in chunk order, with times relative to the chunk
      * @param audioStart   where the PCM file's first sample lies on the media's timeline (a late audio track)
-     * @return the segments on the media's timeline: ordered, and each inside its chunk
+     * @param options      the job's options; with word timestamps, every segment carries its words
+     * @return the segments on the media's timeline: ordered, each inside its chunk, and each word inside its segment
      */
     public List<TranscriptSegment> stitch(List<AudioChunk> chunks, List<List<WhisperSegment>> perChunk,
-                                          double audioStart) {
+                                          double audioStart, JobOptions options) {
         List<TranscriptSegment> segments = new ArrayList<>();
         double previousStart = 0;
         for (int i = 0; i < chunks.size(); i++) {
@@ -45,11 +47,29 @@ public final class Transcriber {
                 // Keep segments ordered and inside their chunk, whatever the decoder predicted.
                 double start = clamp(chunk.startSeconds() + piece.start(), previousStart, chunk.endSeconds());
                 double end = clamp(chunk.startSeconds() + piece.end(), start, chunk.endSeconds());
-                segments.add(new TranscriptSegment(audioStart + start, audioStart + end, text));
+                List<TranscriptWord> words = options.wordTimestamps()
+                        ? words(piece, chunk.startSeconds() + audioStart, audioStart + start, audioStart + end)
+                        : null;
+                segments.add(new TranscriptSegment(audioStart + start, audioStart + end, text, words,
+                        piece.avgLogprob()));
                 previousStart = start;
             }
         }
         return segments;
+    }
+
+    /** The piece's words moved by {@code offset} onto the file's timeline, kept in order inside the segment. */
+    private static List<TranscriptWord> words(WhisperSegment piece, double offset, double segmentStart,
+                                              double segmentEnd) {
+        List<TranscriptWord> words = new ArrayList<>(piece.words().size());
+        double previousEnd = segmentStart;
+        for (WhisperWord word : piece.words()) {
+            double start = clamp(offset + word.start(), previousEnd, segmentEnd);
+            double end = clamp(offset + word.end(), start, segmentEnd);
+            words.add(new TranscriptWord(word.text(), start, end, word.probability()));
+            previousEnd = end;
+        }
+        return words;
     }
 
     private static double clamp(double value, double min, double max) {

@@ -7,8 +7,12 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import dev.scriptorium.whisper.DetectedLanguage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import java.util.UUID;
 
 /**
@@ -31,6 +35,17 @@ public class TranscriptionJob {
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private JobOptions.Task task;
+    @Column(name = "word_timestamps", nullable = false)
+    private boolean wordTimestamps = true;
+    @Column(name = "pinned_language")
+    private String pinnedLanguage;
+    @Column(name = "language_source")
+    private String languageSource;
+    @Column(name = "language_probability")
+    private Double languageProbability;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "language_candidates")
+    private List<DetectedLanguage.Candidate> languageCandidates;
     @Column(name = "media_key")
     private String mediaKey;
     @Column(name = "media_container")
@@ -86,6 +101,7 @@ public class TranscriptionJob {
         job.filename = filename;
         job.language = options.language().orElse(null);
         job.task = options.task();
+        job.wordTimestamps = options.wordTimestamps();
         job.mediaSizeBytes = sizeBytes;
         job.createdAt = now;
         job.updatedAt = now;
@@ -131,6 +147,22 @@ public class TranscriptionJob {
         mediaContainer = container;
         mediaAudioCodec = audioCodec;
         mediaDurationSeconds = durationSeconds;
+    }
+
+    /**
+     * Fixes the language every chunk of this job is transcribed in, once: a requested language, the detected one, or
+     * English for an English-only model. Later calls change nothing, so a retried attempt keeps the first answer.
+     */
+    public void pinLanguage(LanguageSource source, String code, Double probability,
+                            List<DetectedLanguage.Candidate> candidates, Instant now) {
+        if (pinnedLanguage != null) {
+            return;
+        }
+        pinnedLanguage = code;
+        languageSource = source.apiName();
+        languageProbability = probability;
+        languageCandidates = candidates == null || candidates.isEmpty() ? null : List.copyOf(candidates);
+        updatedAt = now;
     }
 
     public void progressed(double seconds, Double eta, Instant now) {
@@ -243,7 +275,21 @@ public class TranscriptionJob {
     public String filename() { return filename; }
     public Optional<String> language() { return Optional.ofNullable(language); }
     public JobOptions.Task task() { return task; }
-    public JobOptions options() { return new JobOptions(language(), task); }
+    /** What the user asked for. */
+    public JobOptions options() { return new JobOptions(language(), task, wordTimestamps); }
+    /** What the chunks are transcribed with: the options, with the pinned language once there is one. */
+    public JobOptions effectiveOptions() {
+        return pinnedLanguage == null ? options() : options().withLanguage(pinnedLanguage);
+    }
+    /** The language the job runs in, once pinned. */
+    public Optional<String> pinnedLanguage() { return Optional.ofNullable(pinnedLanguage); }
+    public Optional<LanguageSource> languageSource() {
+        return Optional.ofNullable(languageSource).map(LanguageSource::parse);
+    }
+    public Optional<Double> languageProbability() { return Optional.ofNullable(languageProbability); }
+    public List<DetectedLanguage.Candidate> languageCandidates() {
+        return languageCandidates == null ? List.of() : List.copyOf(languageCandidates);
+    }
     public Optional<String> mediaKey() { return Optional.ofNullable(mediaKey); }
     public Optional<String> mediaContainer() { return Optional.ofNullable(mediaContainer); }
     public Optional<String> mediaAudioCodec() { return Optional.ofNullable(mediaAudioCodec); }

@@ -10,13 +10,16 @@ import java.util.Optional;
  * @param anonymousAccess    whether the form and API work without a key; empty: the role decides (on for serve)
  * @param uploadsPerMinute   uploads per client per minute (0: no limit)
  * @param requestsPerMinute  other API requests per client per minute (0: no limit)
+ * @param wordTimestamps     whether a job without {@code word_timestamps} gets words with their times
  */
 public record HttpSettings(String host, int port, long maxUploadBytes, Optional<String> adminToken,
-                           Optional<Boolean> anonymousAccess, int uploadsPerMinute, int requestsPerMinute) {
+                           Optional<Boolean> anonymousAccess, int uploadsPerMinute, int requestsPerMinute,
+                           boolean wordTimestamps) {
     @Override
     public String toString() {
         return "HttpSettings[" + host + ":" + port + ", maxUploadBytes=" + maxUploadBytes + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", anonymousAccess=" + anonymousAccess
-                + ", uploadsPerMinute=" + uploadsPerMinute + ", requestsPerMinute=" + requestsPerMinute + "]";
+                + ", uploadsPerMinute=" + uploadsPerMinute + ", requestsPerMinute=" + requestsPerMinute
+                + ", wordTimestamps=" + wordTimestamps + "]";
     }
 }

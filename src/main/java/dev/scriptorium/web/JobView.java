@@ -6,6 +6,8 @@ import dev.scriptorium.transcription.TranscriptFormat;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import dev.scriptorium.whisper.DetectedLanguage;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,7 +24,11 @@ public record JobView(
         String filename,
         Media media,
         String language,
+        String languageSource,
+        Double languageProbability,
+        List<DetectedLanguage.Candidate> languageAlternatives,
         String task,
+        boolean wordTimestamps,
         String failureCode,
         String failureReason,
         String waitingReason,
@@ -52,6 +58,7 @@ public record JobView(
 
     /** @param waitingReason why a queued job is not moving, if there is a reason beyond the queue ahead of it */
     public static JobView of(TranscriptionJob job, java.util.Optional<String> waitingReason) {
+        LanguageView language = LanguageView.of(job);
         Double duration = job.mediaDurationSeconds().orElse(null);
         double percent = duration == null || duration <= 0 ? 0
                 : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
@@ -63,7 +70,8 @@ public record JobView(
                 job.filename(),
                 new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
                         job.mediaSizeBytes().orElse(null), job.mediaKey().isPresent()),
-                job.language().orElse("auto"), job.task().apiName(),
+                language.language(), language.languageSource(), language.languageProbability(),
+                language.languageAlternatives(), job.task().apiName(), job.options().wordTimestamps(),
                 job.failureCode().orElse(null), job.failureReason().orElse(null), waitingReason.orElse(null),
                 job.attempts(),
                 new Retention(job.deleteAfterSeconds().orElse(null), job.legalHold(),
@@ -74,7 +82,8 @@ public record JobView(
 
     /** The same view with the waiting reason of the moment, which is never cached. */
     JobView withWaitingReason(java.util.Optional<String> reason) {
-        return new JobView(id, version, status, stage, progress, filename, media, language, task, failureCode,
+        return new JobView(id, version, status, stage, progress, filename, media, language, languageSource,
+                languageProbability, languageAlternatives, task, wordTimestamps, failureCode,
                 failureReason, reason.orElse(null), attempts, retention, createdAt, startedAt, completedAt, updatedAt,
                 links);
     }

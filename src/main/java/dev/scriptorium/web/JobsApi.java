@@ -44,8 +44,11 @@ final class JobsApi {
     private final long maxUploadBytes;
     private final StatusStream events;
 
+    private final boolean wordTimestamps;
+
     JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
-            JobChangeFeed changes, ObjectMapper json, long maxUploadBytes) {
+            JobChangeFeed changes, ObjectMapper json, long maxUploadBytes, boolean wordTimestamps) {
+        this.wordTimestamps = wordTimestamps;
         this.uploads = uploads;
         this.jobs = jobs;
         this.deletion = deletion;
@@ -101,7 +104,8 @@ final class JobsApi {
 
     private JobOptions options(Context ctx) {
         try {
-            return JobOptions.parse(ctx.formParam("language"), ctx.formParam("task"));
+            return JobOptions.parse(ctx.formParam("language"), ctx.formParam("task")).withWordTimestamps(
+                    JobOptions.parseSwitch("word_timestamps", ctx.formParam("word_timestamps"), wordTimestamps));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("invalid_option", e.getMessage());
         }
@@ -349,7 +353,7 @@ final class JobsApi {
         String baseName = downloadName(job.filename());
         ctx.header("Content-Disposition", "inline; filename=\"" + baseName + "." + format.extension() + "\"");
         if (format == TranscriptFormat.JSON) {
-            ctx.json(TranscriptView.of(transcript));
+            ctx.json(TranscriptView.of(transcript, job));
         } else {
             ctx.contentType(format.mediaType()).result(format.render(transcript));
         }

@@ -70,7 +70,8 @@ public final class WebServer implements AutoCloseable {
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
-        this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes());
+        this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes(),
+                settings.wordTimestamps());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
         String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),

@@ -15,6 +15,7 @@ import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.transcription.JobAttempt;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.TranscriptSegment;
+import dev.scriptorium.transcription.TranscriptWord;
 import dev.scriptorium.transcription.Transcriber;
 import dev.scriptorium.whisper.WhisperSegment;
 import dev.scriptorium.whisper.WhisperSettings;
@@ -51,8 +52,9 @@ class ParallelChunksTest {
     }
 
     @Test
-    void chunksSpreadOverTwoSlotsGiveTheSameSegmentsAsASerialRunCoveringTheWholeFileInOrder() throws Exception {
-        Path video = new TestMedia(dir.resolve("media")).longVideo(300);
+    void chunksSpreadOverTwoSlotsGiveTheSameSegmentsAndWordsAsASerialRunCoveringTheWholeFileInOrder()
+            throws Exception {
+        Path video = new TestMedia(dir.resolve("media")).longVideo(180);
         ApiClient api = stack.api();
         String id = api.upload(video, Map.of("language", "en")).json().get("id").asText();
         JsonNode job = api.awaitFinished(id, Patience.forAudio(600));
@@ -66,7 +68,7 @@ class ParallelChunksTest {
         assertSameAsSerial(job, parallel, serial);
     }
 
-    /** Same texts and times, in order, from the start of the file to its end. */
+    /** Same texts, times and words, in order, from the start of the file to its end. */
     static void assertSameAsSerial(JsonNode job, JsonNode parallel, List<TranscriptSegment> serial) {
         assertThat(parallel.size()).isEqualTo(serial.size());
         double previousStart = -1;
@@ -75,6 +77,15 @@ class ParallelChunksTest {
             assertThat(segment.get("text").asText()).isEqualTo(serial.get(i).text());
             assertThat(segment.get("start").asDouble()).isCloseTo(serial.get(i).start(), within(1e-6));
             assertThat(segment.get("end").asDouble()).isCloseTo(serial.get(i).end(), within(1e-6));
+            List<TranscriptWord> serialWords = serial.get(i).words();
+            assertThat(serialWords).as("words of serial segment %d", i).isNotEmpty();
+            JsonNode words = segment.get("words");
+            assertThat(words.size()).as("words of segment %d", i).isEqualTo(serialWords.size());
+            for (int w = 0; w < serialWords.size(); w++) {
+                assertThat(words.get(w).get("text").asText()).isEqualTo(serialWords.get(w).text());
+                assertThat(words.get(w).get("start").asDouble()).isCloseTo(serialWords.get(w).start(), within(1e-6));
+                assertThat(words.get(w).get("end").asDouble()).isCloseTo(serialWords.get(w).end(), within(1e-6));
+            }
             assertThat(segment.get("start").asDouble()).isGreaterThanOrEqualTo(previousStart);
             previousStart = segment.get("start").asDouble();
         }
@@ -120,9 +131,9 @@ class ParallelChunksTest {
                 }
             };
             for (AudioChunk chunk : chunks) {
-                perChunk.add(sandbox.transcribe(pcm, chunk, options, unlimited));
+                perChunk.add(sandbox.transcribe(pcm, chunk, options, unlimited, fraction -> { }));
             }
         }
-        return transcriber.stitch(chunks, perChunk, 0);
+        return transcriber.stitch(chunks, perChunk, 0, options);
     }
 }

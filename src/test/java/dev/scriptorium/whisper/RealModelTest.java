@@ -26,7 +26,7 @@ class RealModelTest {
     Path dir;
 
     @Test
-    void aRealModelTranscribesTheJfkSample() throws Exception {
+    void aRealModelTranscribesTheJfkSampleWithItsWordsInOrderAndDetectsEnglish() throws Exception {
         Path model = Path.of(System.getenv("WHISPER_MODEL"));
         Path sample = Path.of("..", "shared", "testdata", "jfk.wav");
         assumeTrue(Files.isRegularFile(model), "WHISPER_MODEL does not name a file");
@@ -40,11 +40,26 @@ class RealModelTest {
             try (PcmFile file = new PcmFile(pcm)) {
                 samples = file.read(0, (int) file.samples());
             }
+            double seconds = samples.length / 16000.0;
             List<WhisperSegment> segments = engine.transcribe(samples,
-                    new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE));
+                    new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE), percent -> { }, () -> false);
             String text = segments.stream().map(WhisperSegment::text).collect(Collectors.joining(" "))
                     .toLowerCase(Locale.ROOT);
             assertThat(text).contains("ask not what your country can do for you");
+
+            List<WhisperWord> words = segments.stream().flatMap(segment -> segment.words().stream()).toList();
+            List<String> plain = words.stream()
+                    .map(word -> word.text().strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "")).toList();
+            int ask = plain.indexOf("ask");
+            assertThat(ask).as(plain.toString()).isNotNegative();
+            assertThat(plain.subList(ask, ask + 5)).containsExactly("ask", "not", "what", "your", "country");
+            for (WhisperWord word : words.subList(ask, ask + 5)) {
+                assertThat(word.start()).isBetween(0.0, seconds);
+                assertThat(word.end()).isBetween(word.start(), seconds);
+            }
+            if (engine.multilingual()) {
+                assertThat(engine.detectLanguage(samples, () -> false).code()).isEqualTo("en");
+            }
         }
     }
 }
