@@ -157,7 +157,7 @@ final class NativeWhisper {
      * variant, once; later starts reuse it. The copy is written under a temporary name and moved into place, so a
      * process that starts meanwhile never loads half a file.
      */
-    private static Path extractShipped() throws IOException {
+    static Path extractShipped() throws IOException {
         boolean avx2 = cpuHas("avx", "avx2", "fma", "f16c");
         Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                 "scriptorium-whisper-" + VERSION + (avx2 ? "-avx2" : "-plain"));

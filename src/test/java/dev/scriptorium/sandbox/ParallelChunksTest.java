@@ -68,6 +68,49 @@ class ParallelChunksTest {
         assertSameAsSerial(job, parallel, serial);
     }
 
+    @Test
+    void autoLanguageIsDetectedOnceAndEveryChunkOnEverySlotIsAskedForThatLanguage() throws Exception {
+        List<Sandbox> sandboxes = stack.application().worker().orElseThrow().slots().orElseThrow().sandboxes();
+        List<Integer> askedBefore = new ArrayList<>();
+        for (Sandbox sandbox : sandboxes) {
+            askedBefore.add(sandbox.childStats().get("languages").size());
+        }
+        Path video = new TestMedia(dir.resolve("auto")).longVideo(180);
+        ApiClient api = stack.api();
+        String id = api.upload(video, Map.of("language", "auto")).json().get("id").asText();
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(180));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+
+        String language = job.get("language").asText();
+        assertThat(language).matches("[a-z]{2,3}");
+        assertThat(job.get("language_source").asText()).isEqualTo("detected");
+        assertThat(job.get("language_probability").asDouble()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
+        assertThat(job.get("language_alternatives")).hasSize(2);
+        JsonNode transcript = api.get("/api/v1/jobs/" + id + "/transcript?format=json").json();
+        assertThat(transcript.get("language").asText()).isEqualTo(language);
+        assertThat(transcript.get("language_source").asText()).isEqualTo("detected");
+
+        List<String> asked = new ArrayList<>();
+        for (int i = 0; i < sandboxes.size(); i++) {
+            JsonNode languages = sandboxes.get(i).childStats().get("languages");
+            for (int j = askedBefore.get(i); j < languages.size(); j++) {
+                asked.add(languages.get(j).asText());
+            }
+        }
+        assertThat(asked).hasSizeGreaterThanOrEqualTo(3).containsOnly(language);
+    }
+
+    @Test
+    void aRequestedLanguageIsRecordedAsRequested() throws Exception {
+        ApiClient api = stack.api();
+        String id = api.upload(new TestMedia(dir.resolve("requested")).wav(), Map.of("language", "de"))
+                .json().get("id").asText();
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(10));
+        assertThat(job.get("language").asText()).isEqualTo("de");
+        assertThat(job.get("language_source").asText()).isEqualTo("requested");
+        assertThat(job.path("language_probability").isNull() || job.path("language_probability").isMissingNode()).isTrue();
+    }
+
     /** Same texts, times and words, in order, from the start of the file to its end. */
     static void assertSameAsSerial(JsonNode job, JsonNode parallel, List<TranscriptSegment> serial) {
         assertThat(parallel.size()).isEqualTo(serial.size());

@@ -93,11 +93,14 @@ class SandboxedWorkerTest {
     }
 
     @Test
-    void cancelingARunningJobKillsItsChildAndCancelingAQueuedJobIsImmediate() throws Exception {
+    void cancelingARunningJobAbortsWhisperAndTheSameChildServesTheNextJobWithoutReloadingTheModel()
+            throws Exception {
         String running = upload(media.longVideo(300));
         String queued = upload(media.longVideo(60));
-        awaitStage(running, "transcribing");
+        await().atMost(Patience.forAudio(300)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.job(running).get("progress").get("processed_seconds").asDouble() > 0);
         long childPid = slot().childPid().orElseThrow();
+        long canceledAt = System.currentTimeMillis();
         assertThat(api.job(queued).get("status").asText()).isEqualTo("queued");
 
         ApiClient.Response canceledQueued = cancel(queued);
@@ -107,30 +110,44 @@ class SandboxedWorkerTest {
         ApiClient.Response canceledRunning = cancel(running);
         assertThat(canceledRunning.status()).isEqualTo(200);
         assertThat(canceledRunning.json().get("status").asText()).isEqualTo("canceled");
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(childPid).isEmpty()
-                || !ProcessHandle.of(childPid).get().isAlive());
-
+        Path work = stack.dataDir().resolve("work");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(work.resolve(running)));
         assertThat(api.job(running).get("status").asText()).isEqualTo("canceled");
         assertThat(api.job(queued).get("status").asText()).isEqualTo("canceled");
-        Path work = stack.dataDir().resolve("work");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(work.resolve(running)));
         assertThat(stack.database().count("select count(*) from transcript where job_id in (?, ?)",
                 UUID.fromString(running), UUID.fromString(queued))).isZero();
 
         JsonNode next = api.awaitFinished(upload(media.wav()), Patience.forAudio(10));
         assertThat(next.get("status").asText()).isEqualTo("completed");
+        assertThat(slot().childPid()).contains(childPid);
+        JsonNode stats = slot().childStats();
+        assertThat(stats.get("pid").asLong()).isEqualTo(childPid);
+        assertThat(stats.get("model_loaded_at_ms").asLong()).isLessThan(canceledAt);
+        assertThat(stats.get("aborts").asInt()).isPositive();
         assertThat(cancel(next.get("id").asText()).status()).isEqualTo(409);
-        assertThat(api.job(queued).get("status").asText()).isEqualTo("canceled");
+    }
+
+    @Test
+    void aFileOfOneChunkShowsProgressMovingInsideTheChunk() throws Exception {
+        String id = upload(media.longVideo(150));
+        java.util.Set<Double> percents = new java.util.TreeSet<>();
+        await().atMost(Patience.forAudio(150)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode job = api.job(id);
+            percents.add(job.get("progress").get("percent").asDouble());
+            return job.get("status").asText().equals("completed");
+        });
+        List<JobAttempt> attempts = stack.application().jobs().attempts(UUID.fromString(id));
+        assertThat(attempts.get(attempts.size() - 1).detail().orElse("")).startsWith("1 chunks:");
+        assertThat(percents.stream().filter(percent -> percent > 0 && percent < 100).count())
+                .as(percents.toString()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void aRetryAfterACrashMidFileResumesFromTheCheckpointAndDoesNotTranscribeFinishedChunksAgain() throws Exception {
         String id = upload(media.longVideo(600));
-        await().atMost(Patience.forAudio(600)).pollInterval(Duration.ofMillis(100))
-                .until(() -> api.job(id).get("progress").get("processed_seconds").asDouble() > 0);
         UUID jobId = UUID.fromString(id);
-        assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId))
-                .isEqualTo(1);
+        await().atMost(Patience.forAudio(600)).pollInterval(Duration.ofMillis(100)).until(() ->
+                stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId) == 1);
 
         ProcessHandle.of(slot().childPid().orElseThrow()).orElseThrow().destroyForcibly();
 
