@@ -7,33 +7,36 @@ import java.util.Optional;
 public enum TranscriptFormat {
     TXT("text/plain; charset=utf-8") {
         @Override
-        public String render(Transcript transcript) {
+        public String render(Transcript transcript, CaptionOptions options) {
             return transcript.text() + "\n";
         }
     },
     SRT("application/x-subrip; charset=utf-8") {
         @Override
-        public String render(Transcript transcript) {
+        public String render(Transcript transcript, CaptionOptions options) {
             StringBuilder out = new StringBuilder();
             int number = 1;
-            for (TranscriptSegment segment : transcript.segments()) {
+            for (CaptionLayout.Cue cue : new CaptionLayout(options).cues(transcript)) {
                 out.append(number++).append('\n')
-                        .append(timestamp(segment.start(), ',')).append(" --> ")
-                        .append(timestamp(segment.end(), ',')).append('\n')
-                        .append(cueText(segment.text())).append("\n\n");
+                        .append(timestamp(cue.start(), ',')).append(" --> ")
+                        .append(timestamp(cue.end(), ',')).append('\n')
+                        .append(String.join("\n", cue.lines())).append("\n\n");
             }
             return out.toString();
         }
     },
     VTT("text/vtt; charset=utf-8") {
         @Override
-        public String render(Transcript transcript) {
+        public String render(Transcript transcript, CaptionOptions options) {
             StringBuilder out = new StringBuilder("WEBVTT\n\n");
-            for (TranscriptSegment segment : transcript.segments()) {
-                out.append(timestamp(segment.start(), '.')).append(" --> ")
-                        .append(timestamp(segment.end(), '.')).append('\n')
-                        // "-->" would end the cue timing line early in a WebVTT parser.
-                        .append(cueText(segment.text()).replace("-->", "->")).append("\n\n");
+            for (CaptionLayout.Cue cue : new CaptionLayout(options).cues(transcript)) {
+                out.append(timestamp(cue.start(), '.')).append(" --> ")
+                        .append(timestamp(cue.end(), '.')).append('\n');
+                for (String line : cue.lines()) {
+                    // "-->" would end the cue timing line early in a WebVTT parser; a longer run of dashes too.
+                    out.append(line.replaceAll("--+>", "->")).append('\n');
+                }
+                out.append('\n');
             }
             return out.toString();
         }
@@ -41,7 +44,7 @@ public enum TranscriptFormat {
     /** Rendered by the web layer's JSON mapper; see {@code TranscriptView}. */
     JSON("application/json") {
         @Override
-        public String render(Transcript transcript) {
+        public String render(Transcript transcript, CaptionOptions options) {
             throw new UnsupportedOperationException("JSON is rendered by the web layer");
         }
     };
@@ -60,7 +63,13 @@ public enum TranscriptFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public abstract String render(Transcript transcript);
+    /** Renders with the default caption layout. */
+    public String render(Transcript transcript) {
+        return render(transcript, CaptionOptions.DEFAULT);
+    }
+
+    /** @param options how SRT and WebVTT lay out their cues; the other formats ignore it */
+    public abstract String render(Transcript transcript, CaptionOptions options);
 
     public static Optional<TranscriptFormat> parse(String value) {
         if (value == null || value.isBlank()) {
@@ -79,10 +88,5 @@ public enum TranscriptFormat {
         long millis = Math.round(seconds * 1000);
         return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d", millis / 3_600_000, (millis / 60_000) % 60,
                 (millis / 1000) % 60, separator, millis % 1000);
-    }
-
-    /** Blank lines end a cue in both formats, so they are folded away. */
-    private static String cueText(String text) {
-        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }
