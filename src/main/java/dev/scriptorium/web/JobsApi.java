@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
+import dev.scriptorium.transcription.CaptionOptions;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.Transcript;
@@ -334,6 +335,12 @@ final class JobsApi {
     private void transcript(Context ctx) {
         TranscriptFormat format = TranscriptFormat.parse(ctx.queryParam("format")).orElseThrow(() ->
                 ApiError.badRequest("invalid_format", "format must be one of txt, srt, vtt or json."));
+        CaptionOptions captions;
+        try {
+            captions = CaptionOptions.parse(ctx.queryParam("max_line_chars"), ctx.queryParam("max_lines"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_caption_option", e.getMessage());
+        }
         TranscriptionJob job = job(ctx);
         if (job.status() == JobStatus.FAILED) {
             // The failure reason says what went wrong and what to do, as the job's failure_reason does.
@@ -355,7 +362,7 @@ final class JobsApi {
         if (format == TranscriptFormat.JSON) {
             ctx.json(TranscriptView.of(transcript, job));
         } else {
-            ctx.contentType(format.mediaType()).result(format.render(transcript));
+            ctx.contentType(format.mediaType()).result(format.render(transcript, captions));
         }
     }
 

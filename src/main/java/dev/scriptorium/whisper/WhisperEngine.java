@@ -217,7 +217,11 @@ public final class WhisperEngine implements AutoCloseable {
                 logprobSum += data.plog;
                 Pointer tokenText = whisper.whisper_full_get_token_text_from_state(context, state, i, j);
                 byte[] bytes = tokenText == null ? new byte[0] : bytes(tokenText);
-                tokens.add(new Words.Token(bytes, data.t0 / 100.0, data.t1 / 100.0, data.p));
+                // whisper.cpp 1.7.1 sets the last token's end from memory past the segment's tokens (its voice
+                // activity pass tests "j < ns - 1" with ns a sample count), so it differs from call to call; that
+                // token ends where its segment does.
+                double tokenEnd = j == tokenCount - 1 ? Math.max(data.t0 / 100.0, end) : data.t1 / 100.0;
+                tokens.add(new Words.Token(bytes, data.t0 / 100.0, tokenEnd, data.p));
             }
             Double avgLogprob = tokens.isEmpty() ? null : logprobSum / tokens.size();
             List<WhisperWord> words = withWords ? Words.fromTokens(tokens, start, end) : List.of();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
+import dev.scriptorium.testing.StrictCaptions;
 import dev.scriptorium.testing.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineEndToEndTest {
     /** Five short files in flight at once. */
     private static final Duration TIMEOUT = Patience.forAudio(5 * 10);
-    private static final Pattern SRT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d) --> "
-            + "(\\d\\d):(\\d\\d):(\\d\\d),(\\d\\d\\d)");
-    private static final Pattern VTT_TIME = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d) --> "
-            + "(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d)");
     @TempDir
     static Path mediaDir;
     private TestStack stack;
@@ -106,40 +101,80 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    void srtParsesWithNumberedCuesAndOrderedTimestamps() throws Exception {
+    void everySegmentCarriesItsWordsInOrderInsideItAndSpellingItsText() throws Exception {
         for (JsonNode job : finished.values()) {
-            ApiClient.Response srt = api.get(transcriptPath(job, "srt"));
-            assertThat(srt.status()).isEqualTo(200);
-            assertThat(srt.header("Content-Type")).startsWith("application/x-subrip");
-            String[] cues = srt.body().strip().split("\n\n");
-            assertThat(cues.length).isEqualTo(segmentCount(job));
-            double previousStart = -1;
-            for (int i = 0; i < cues.length; i++) {
-                String[] lines = cues[i].split("\n");
-                assertThat(lines[0]).isEqualTo(String.valueOf(i + 1));
-                double[] times = times(SRT_TIME, lines[1]);
-                assertThat(times[0]).isGreaterThanOrEqualTo(previousStart).isLessThanOrEqualTo(times[1]);
-                assertThat(lines.length).isGreaterThanOrEqualTo(3);
-                previousStart = times[0];
+            for (JsonNode segment : api.get(transcriptPath(job, "json")).json().get("segments")) {
+                JsonNode words = segment.get("words");
+                assertThat(words.size()).as(segment.toString()).isPositive();
+                double previousEnd = segment.get("start").asDouble();
+                StringBuilder spelled = new StringBuilder();
+                for (JsonNode word : words) {
+                    assertThat(word.get("start").asDouble()).isGreaterThanOrEqualTo(previousEnd);
+                    assertThat(word.get("end").asDouble()).isBetween(word.get("start").asDouble(),
+                            segment.get("end").asDouble());
+                    previousEnd = word.get("end").asDouble();
+                    spelled.append(word.get("text").asText());
+                }
+                assertThat(spelled.toString().replaceAll("\\s+", ""))
+                        .isEqualTo(segment.get("text").asText().replaceAll("\\s+", ""));
             }
         }
     }
 
     @Test
-    void vttParsesWithItsHeaderAndOrderedTimestamps() throws Exception {
+    void everySegmentCarriesItsConfidenceAndItsFlagsPossiblyNone() throws Exception {
+        List<String> known = List.of("low_confidence", "repetition", "empty");
         for (JsonNode job : finished.values()) {
-            ApiClient.Response vtt = api.get(transcriptPath(job, "vtt"));
-            assertThat(vtt.header("Content-Type")).startsWith("text/vtt");
-            List<String> blocks = new ArrayList<>(List.of(vtt.body().strip().split("\n\n")));
-            assertThat(blocks.remove(0)).isEqualTo("WEBVTT");
-            assertThat(blocks).hasSize(segmentCount(job));
-            double previousStart = -1;
-            for (String block : blocks) {
-                double[] times = times(VTT_TIME, block.split("\n")[0]);
-                assertThat(times[0]).isGreaterThanOrEqualTo(previousStart).isLessThanOrEqualTo(times[1]);
-                previousStart = times[0];
+            JsonNode transcript = api.get(transcriptPath(job, "json")).json();
+            assertThat(transcript.get("language").asText()).isEqualTo("en");
+            assertThat(transcript.get("language_source").asText()).isEqualTo("requested");
+            for (JsonNode segment : transcript.get("segments")) {
+                assertThat(segment.get("avg_logprob").asDouble()).isLessThanOrEqualTo(0.0);
+                assertThat(segment.get("compression_ratio").asDouble()).isPositive();
+                assertThat(segment.get("confidence").asDouble()).isBetween(0.0, 1.0);
+                assertThat(segment.get("flags").isArray()).isTrue();
+                segment.get("flags").forEach(flag -> assertThat(flag.asText()).isIn(known));
+                assertThat(segment.get("flags").toString().contains("low_confidence"))
+                        .isEqualTo(segment.get("avg_logprob").asDouble() < -1.0);
             }
         }
+    }
+
+    @Test
+    void srtFromWordsParsesStrictlyWithOrderedTimes() throws Exception {
+        for (JsonNode job : finished.values()) {
+            ApiClient.Response srt = api.get(transcriptPath(job, "srt"));
+            assertThat(srt.status()).isEqualTo(200);
+            assertThat(srt.header("Content-Type")).startsWith("application/x-subrip");
+            List<StrictCaptions.Cue> cues = StrictCaptions.parse(srt.body(), ',', 2);
+            assertThat(cues).isNotEmpty();
+            StrictCaptions.assertOrdered(cues);
+            assertThat(cues).allSatisfy(cue -> {
+                assertThat(cue.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(42));
+                assertThat(cue.endMillis() - cue.startMillis()).isLessThanOrEqualTo(7000);
+            });
+        }
+    }
+
+    @Test
+    void vttFromWordsParsesStrictlyAndFollowsTheCaptionOptions() throws Exception {
+        for (JsonNode job : finished.values()) {
+            ApiClient.Response vtt = api.get(transcriptPath(job, "vtt") + "&max_line_chars=20&max_lines=1");
+            assertThat(vtt.header("Content-Type")).startsWith("text/vtt");
+            assertThat(vtt.body()).startsWith("WEBVTT\n\n");
+            List<StrictCaptions.Cue> cues = StrictCaptions.parse(vtt.body().substring("WEBVTT\n\n".length()), '.', 1);
+            StrictCaptions.assertOrdered(cues);
+            assertThat(cues).flatMap(StrictCaptions.Cue::lines)
+                    .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(20));
+        }
+    }
+
+    @Test
+    void captionOptionsOutOfBoundsGetA400SayingWhatIsAllowed() throws Exception {
+        JsonNode job = finished.get("mp4");
+        ApiClient.Response response = api.get(transcriptPath(job, "srt") + "&max_lines=0");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").get("message").asText()).contains("max_lines").contains("1 to 10");
     }
 
     @Test
@@ -182,17 +217,5 @@ class PipelineEndToEndTest {
 
     private static String transcriptPath(JsonNode job, String format) {
         return job.get("links").get("transcript").get(format).asText();
-    }
-
-    private static double[] times(Pattern pattern, String line) {
-        Matcher matcher = pattern.matcher(line);
-        assertThat(matcher.matches()).as("timing line: " + line).isTrue();
-        double[] times = new double[2];
-        for (int i = 0; i < 2; i++) {
-            int g = i * 4;
-            times[i] = Integer.parseInt(matcher.group(g + 1)) * 3600 + Integer.parseInt(matcher.group(g + 2)) * 60
-                    + Integer.parseInt(matcher.group(g + 3)) + Integer.parseInt(matcher.group(g + 4)) / 1000.0;
-        }
-        return times;
     }
 }

@@ -3,12 +3,10 @@ package dev.scriptorium.transcription;
 import static dev.scriptorium.transcription.SpokenWords.spoken;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scriptorium.testing.StrictCaptions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TranscriptFormatTest {
@@ -61,10 +59,11 @@ class TranscriptFormatTest {
     void srtFromWordsParsesStrictlyWithOrderedTimes() {
         CaptionOptions options = new CaptionOptions(30, 2);
 
-        List<ParsedCue> cues = parseCues(TranscriptFormat.SRT.render(spokenTranscript, options), ',', options);
+        List<StrictCaptions.Cue> cues = StrictCaptions.parse(TranscriptFormat.SRT.render(spokenTranscript, options),
+                ',', options.maxLines());
 
         assertThat(cues).hasSizeGreaterThan(3);
-        assertOrdered(cues);
+        StrictCaptions.assertOrdered(cues);
     }
 
     @Test
@@ -73,11 +72,12 @@ class TranscriptFormatTest {
         String vtt = TranscriptFormat.VTT.render(spokenTranscript, options);
 
         assertThat(vtt).startsWith("WEBVTT\n\n");
-        List<ParsedCue> cues = parseCues(vtt.substring("WEBVTT\n\n".length()), '.', options);
+        List<StrictCaptions.Cue> cues = StrictCaptions.parse(vtt.substring("WEBVTT\n\n".length()), '.',
+                options.maxLines());
 
         assertThat(cues).hasSizeGreaterThan(3);
-        assertOrdered(cues);
-        assertThat(cues).flatMap(ParsedCue::lines).noneMatch(line -> line.contains("-->"));
+        StrictCaptions.assertOrdered(cues);
+        assertThat(cues).flatMap(StrictCaptions.Cue::lines).noneMatch(line -> line.contains("-->"));
     }
 
     @Test
@@ -94,51 +94,5 @@ class TranscriptFormatTest {
                 "model.bin", Instant.EPOCH);
 
         assertThat(TranscriptFormat.VTT.render(dashes)).contains("\na -> b\n");
-    }
-
-    private record ParsedCue(long startMillis, long endMillis, List<String> lines) {
-    }
-
-    /**
-     * Reads SRT (numbered cues, comma milliseconds) or WebVTT cues after the header (dot milliseconds) as strictly
-     * as a picky player: a timing line, one to maxLines lines of text, a blank line, nothing else.
-     */
-    private static List<ParsedCue> parseCues(String text, char separator, CaptionOptions options) {
-        boolean numbered = separator == ',';
-        String time = "(\\d{2,}):([0-5]\\d):([0-5]\\d)" + Pattern.quote(String.valueOf(separator)) + "(\\d{3})";
-        Pattern timing = Pattern.compile(time + " --> " + time);
-        String[] lines = text.split("\n", -1);
-        assertThat(lines[lines.length - 1]).as("the text ends with a line break").isEmpty();
-        List<ParsedCue> cues = new ArrayList<>();
-        int i = 0;
-        while (i < lines.length - 1) {
-            if (numbered) {
-                assertThat(lines[i++]).as("cue number").isEqualTo(String.valueOf(cues.size() + 1));
-            }
-            Matcher times = timing.matcher(lines[i++]);
-            assertThat(times.matches()).as("timing line '%s'", lines[i - 1]).isTrue();
-            List<String> cueLines = new ArrayList<>();
-            while (!lines[i].isEmpty()) {
-                cueLines.add(lines[i++]);
-            }
-            i++;
-            assertThat(cueLines).as("lines of cue %d", cues.size() + 1).hasSizeBetween(1, options.maxLines());
-            cues.add(new ParsedCue(millis(times, 1), millis(times, 5), cueLines));
-        }
-        return cues;
-    }
-
-    private static long millis(Matcher times, int group) {
-        return ((Long.parseLong(times.group(group)) * 60 + Long.parseLong(times.group(group + 1))) * 60
-                + Long.parseLong(times.group(group + 2))) * 1000 + Long.parseLong(times.group(group + 3));
-    }
-
-    private static void assertOrdered(List<ParsedCue> cues) {
-        long previousEnd = 0;
-        for (ParsedCue cue : cues) {
-            assertThat(cue.startMillis()).as("start of %s", cue).isGreaterThanOrEqualTo(previousEnd);
-            assertThat(cue.endMillis()).as("end of %s", cue).isGreaterThanOrEqualTo(cue.startMillis());
-            previousEnd = cue.endMillis();
-        }
     }
 }

@@ -3,6 +3,9 @@ package dev.scriptorium.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.HeadlessChromium;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
@@ -58,6 +61,17 @@ class SmallEnglishServerBrowserTest {
         assertThat(browser.findElement(By.id("task")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("language")).isDisplayed()).isFalse();
         chromium.screenshot("7-user-page-english-only-model");
+    }
+
+    @Test
+    void anEnglishOnlyModelTranscribesInEnglishWithoutDetectingTheLanguage() throws Exception {
+        ApiClient api = stack.api();
+        Path small = new TestMedia(dir.resolve("media")).mp3();
+        String id = api.upload(small, Map.of("language", "auto")).json().get("id").asText();
+        JsonNode job = api.awaitFinished(id, Patience.forAudio(10));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("language").asText()).isEqualTo("en");
+        assertThat(job.get("language_source").asText()).isEqualTo("model");
     }
 
     @Test
