@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * Pipeline benchmark. Run with bench/run.sh. Prints:
- * - overhead ratio: whole pipeline on a generated 10-minute video, over one direct whisper-jni call on the same PCM
- *   with the same model (synthetic, tiny dims) and threads;
+ * - overhead ratio: whole pipeline on a generated 10-minute video, over one direct WhisperEngine call on the same
+ *   PCM with the same model (synthetic, tiny dims), threads and options;
  * - extraction speed: audio seconds decoded per wall second;
  * - peak heap while the server receives a 1 GiB upload.
  * Whisper is pinned to the bounded, deterministic setting for synthetic models: greedy, no timestamps, no
@@ -61,19 +61,20 @@ public class PipelineBenchmark {
         long started = System.nanoTime();
         long samples;
         try (MediaFile media = MediaFile.open(video, "bench.mp4")) {
-            samples = media.extractPcm(pcm, Double.MAX_VALUE, seconds -> { });
+            samples = media.extractPcm(pcm, Double.MAX_VALUE, seconds -> { }).samples();
         }
         double extractSeconds = (System.nanoTime() - started) / 1e9;
         double audioSeconds = samples / 16000.0;
         System.out.printf(Locale.ROOT, "extraction: %.1f s of audio in %.2f s = %.0fx real time%n",
                 audioSeconds, extractSeconds, audioSeconds / extractSeconds);
 
-        // 2 and 3. Direct whisper-jni on the same PCM in one call, against the whole pipeline through the API of a
+        // 2 and 3. Direct Whisper on the same PCM in one call, against the whole pipeline through the API of a
         // serve process on embedded defaults, in alternating rounds: this machine's speed drifts by 10 % or more
         // within minutes, so each round compares two runs made back to back, and the best of each is compared too.
         WhisperSettings whisper = new WhisperSettings(model, THREADS, 300, false, false, 5);
         float[] audio = readPcm(pcm);
-        JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE);
+        // Word timestamps on, as the pipeline's jobs have them by default (WORD_TIMESTAMPS).
+        JobOptions options = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE, true);
         Map<String, String> env = new HashMap<>();
         env.put("DATA_DIR", work.resolve("data").toString());
         env.put("HTTP_HOST", "127.0.0.1");
@@ -94,13 +95,13 @@ public class PipelineBenchmark {
             List<Double> processings = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 started = System.nanoTime();
-                int segments = engine.transcribe(audio, options).size();
+                int segments = engine.transcribe(audio, options, p -> { }, () -> false).size();
                 double direct = (System.nanoTime() - started) / 1e9;
                 String job = awaitFinished(http, base, upload(http, base, video));
                 // Server-side timestamps: the client polls only once a second, so that it takes no CPU from Whisper.
                 double pipeline = seconds(job, "completed_at") - seconds(job, "created_at");
                 double processing = seconds(job, "completed_at") - seconds(job, "started_at");
-                System.out.printf(Locale.ROOT, "round %d: direct whisper-jni full(), whole file in one call %.2f s "
+                System.out.printf(Locale.ROOT, "round %d: direct WhisperEngine call, whole file at once %.2f s "
                         + "(%d segments); pipeline end to end (upload to completed) %.2f s, processing (started_at "
                         + "to completed_at) %.2f s, status %s; ratio end to end %.3f, processing %.3f%n", round,
                         direct, segments, pipeline, processing, field(job, "status"), pipeline / direct,
@@ -121,13 +122,13 @@ public class PipelineBenchmark {
                 chunks = new QuietChunker(300, 10).plan(file);
             }
             started = System.nanoTime();
-            engine.transcribe(audio, options);
+            engine.transcribe(audio, options, p -> { }, () -> false);
             double direct = (System.nanoTime() - started) / 1e9;
             double directChunks = 0;
             for (AudioChunk chunk : chunks) {
                 float[] part = java.util.Arrays.copyOfRange(audio, (int) chunk.startSample(), (int) chunk.endSample());
                 started = System.nanoTime();
-                engine.transcribe(part, options);
+                engine.transcribe(part, options, p -> { }, () -> false);
                 directChunks += (System.nanoTime() - started) / 1e9;
             }
             System.out.printf(Locale.ROOT, "chunking alone, direct calls: whole file %.2f s, the pipeline's %d chunks"
@@ -139,7 +140,7 @@ public class PipelineBenchmark {
             long restarts = 0;
             double restartTotal = 0;
             for (int i = 0; i < 3; i++) {
-                slot.kill();
+                slot.kill("benchmark: child restart time");
                 started = System.nanoTime();
                 slot.ensureStarted();
                 restartTotal += (System.nanoTime() - started) / 1e9;

@@ -2,7 +2,7 @@
 # Entry point of both images (docker/Dockerfile, Dockerfile.gpu): `entrypoint.sh ROLE [ARGS...]`.
 #
 # The root filesystem is read-only in production, so everything the JVMs write goes under DATA_DIR, a volume:
-#   $DATA_DIR/tmp      java.io.tmpdir: whisper-jni unpacks its native library there on every JVM start, and the
+#   $DATA_DIR/tmp      java.io.tmpdir: whisper.cpp's library is unpacked there from the jar (once), and the
 #                      worker and its child processes talk over sockets there
 #   $DATA_DIR/javacpp  JavaCPP's cache: the FFmpeg natives (about 65 MB), unpacked once per volume
 # (STAGING_DIR and WORK_DIR, set in the image, are created by the application itself.)

@@ -136,7 +136,7 @@ class CpuImageIT {
         worker.put("WHISPER_TEMPERATURE_FALLBACK", "false");
 
         awaitReady(start("scheduler", scheduler, sharedStaging), "scheduler", schedulerPort);
-        // Ready only once a sandboxed child has unpacked whisper-jni's library and loaded the model.
+        // Ready only once a sandboxed child has unpacked whisper.cpp's library and loaded the model.
         awaitReady(start("worker", worker, Map.of("/models", models)), "worker", workerPort);
         awaitReady(start("web", web, sharedStaging), "web", httpPort);
         ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + httpPort));

@@ -47,7 +47,7 @@ class ManifestReferencesTest {
         cluster = RenderedManifests.load();
         compose = ComposeFile.load();
         // The GPU image's CUDA library, which the configuration checks for, exists only inside that image.
-        Files.createFile(nativeDir.resolve("libwhisper-jni.so"));
+        Files.createFile(nativeDir.resolve("libwhisper.so"));
     }
 
     @Test
