@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.HeadlessChromium;
 import dev.scriptorium.testing.TestMedia;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -91,11 +94,14 @@ class BrowserTest {
         assertThat(segments).hasSizeGreaterThan(2);
         assertThat(segments).allSatisfy(segment -> assertThat(segment.findElement(By.className("time")).getText())
                 .matches("\\d+:\\d\\d"));
+        assertThat(card.findElement(By.className("transcript-language")).getText())
+                .isEqualTo("Language: English (requested)");
 
-        // The transcript plays along with the uploaded file: a click on a segment seeks there and marks it.
+        // The transcript plays along with the uploaded file: a click on a segment seeks there and marks it. The click
+        // goes to the segment's time, since a click on one of its words seeks to that word instead.
         WebElement third = segments.get(2);
         double start = Double.parseDouble(third.getDomAttribute("data-start"));
-        third.click();
+        third.findElement(By.className("time")).click();
         Object position = chromium.script("return arguments[0].querySelector('.player').currentTime;", card);
         assertThat(((Number) position).doubleValue()).isCloseTo(start, within(0.5));
         assertThat(third.getDomAttribute("class")).contains("playing");
@@ -235,6 +241,8 @@ class BrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !row(firstJob).isEmpty());
         row(firstJob).get(0).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> detailStatus().contains(firstJob));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("detail-flags")).isDisplayed());
+        assertThat(browser.findElement(By.id("detail-flags")).getText()).isEqualTo(flagCounts(firstJob));
         button("hold").click();
         await().atMost(Duration.ofSeconds(10)).until(() -> detailStatus().contains("under legal hold"));
         assertThat(button("delete").getText()).isEqualTo("Delete (held)");
@@ -245,6 +253,54 @@ class BrowserTest {
         button("hold").click();
         await().atMost(Duration.ofSeconds(10)).until(() -> !detailStatus().contains("under legal hold"));
         assertThat(button("delete").getText()).isEqualTo("Delete");
+    }
+
+    @Test
+    @Order(8)
+    void clickingAWordSeeksThePlayerToIt() throws Exception {
+        browser.get(stack.baseUrl() + "/");
+        new Select(browser.findElement(By.id("language"))).selectByValue("auto");
+        WebElement card = upload(media.longVideo(30));
+        List<WebElement> words = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(
+                () -> card.findElements(By.cssSelector(".transcript .segment .word")), found -> found.size() > 3);
+        assertThat(card.findElement(By.className("transcript-language")).getText())
+                .matches("Language: .+ \\(detected, \\d+%\\)");
+        assertThat(words).allSatisfy(word -> assertThat(word.getTagName()).as("reachable by keyboard")
+                .isEqualTo("button"));
+
+        WebElement word = words.get(words.size() / 2);
+        double start = Double.parseDouble(word.getDomAttribute("data-start"));
+        word.click();
+        assertThat(playerSeconds(card)).isCloseTo(start, within(0.3));
+
+        // While it plays, the word being spoken is marked, and never more than one.
+        List<Long> marked = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            marked.add((Long) chromium.script("return arguments[0].querySelectorAll('.word.current').length;", card));
+            return playerSeconds(card) > start + 1.5;
+        });
+        assertThat(marked).allMatch(count -> count <= 1).contains(1L);
+        chromium.screenshot("2e-user-page-word-playing");
+    }
+
+    /** "Flags: 2 low confidence, 0 repetition, 0 empty", counted from the API's transcript. */
+    private String flagCounts(String id) throws Exception {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String flag : List.of("low_confidence", "repetition", "empty")) {
+            counts.put(flag, 0);
+        }
+        for (JsonNode segment : stack.api().get("/api/v1/jobs/" + id + "/transcript?format=json").json()
+                .get("segments")) {
+            segment.get("flags").forEach(flag -> counts.merge(flag.asText(), 1, Integer::sum));
+        }
+        return "Flags: " + counts.entrySet().stream()
+                .map(count -> count.getValue() + " " + count.getKey().replace('_', ' '))
+                .collect(Collectors.joining(", "));
+    }
+
+    private double playerSeconds(WebElement card) {
+        return ((Number) chromium.script("return arguments[0].querySelector('.player').currentTime;", card))
+                .doubleValue();
     }
 
     /** Uploads through the form; the card of this upload, not one of the jobs listed from earlier visits. */
