@@ -97,7 +97,9 @@ public class PipelineBenchmark {
                 started = System.nanoTime();
                 int segments = engine.transcribe(audio, options, p -> { }, () -> false).size();
                 double direct = (System.nanoTime() - started) / 1e9;
+                Map<String, Double> cpuBefore = cpuByProcess();
                 String job = awaitFinished(http, base, upload(http, base, video));
+                Map<String, Double> cpuAfter = cpuByProcess();
                 // Server-side timestamps: the client polls only once a second, so that it takes no CPU from Whisper.
                 double pipeline = seconds(job, "completed_at") - seconds(job, "created_at");
                 double processing = seconds(job, "completed_at") - seconds(job, "started_at");
@@ -106,6 +108,8 @@ public class PipelineBenchmark {
                         + "to completed_at) %.2f s, status %s; ratio end to end %.3f, processing %.3f%n", round,
                         direct, segments, pipeline, processing, field(job, "status"), pipeline / direct,
                         processing / direct);
+                System.out.printf(Locale.ROOT, "round %d: CPU seconds used during the pipeline run: %s%n", round,
+                        cpuDifference(cpuBefore, cpuAfter));
                 directs.add(direct);
                 pipelines.add(pipeline);
                 processings.add(processing);
@@ -174,6 +178,41 @@ public class PipelineBenchmark {
         System.out.printf(Locale.ROOT, "slots (1 Whisper thread each): 1 slot %.2f s, 2 slots with parallel chunks "
                 + "%.2f s, speed-up %.2fx%n", oneSlot, twoSlots, oneSlot / twoSlots);
         deleteTree(work);
+    }
+
+    /**
+     * CPU seconds (user + system) used so far by this process (the serve parent: web, queues, the slot's watcher)
+     * and by each kind of its descendants: the sandboxed child (java), the embedded PostgreSQL and Redis.
+     */
+    static Map<String, Double> cpuByProcess() {
+        Map<String, Double> cpu = new java.util.TreeMap<>();
+        cpu.put("parent", cpuSeconds(ProcessHandle.current().pid()));
+        ProcessHandle.current().descendants().forEach(process -> {
+            String name = process.info().command().map(command -> Path.of(command).getFileName().toString())
+                    .orElse("other");
+            String kind = name.equals("java") ? "sandbox child" : name.startsWith("postgres") ? "postgres"
+                    : name.startsWith("redis") ? "redis" : name;
+            cpu.merge(kind, cpuSeconds(process.pid()), Double::sum);
+        });
+        return cpu;
+    }
+
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (Exception gone) {
+            return 0;
+        }
+    }
+
+    /** "parent 1.2 s, postgres 0.4 s, ..." for what each used between the two samples. */
+    static String cpuDifference(Map<String, Double> before, Map<String, Double> after) {
+        List<String> parts = new ArrayList<>();
+        after.forEach((kind, seconds) -> parts.add(String.format(Locale.ROOT, "%s %.2f s", kind,
+                seconds - before.getOrDefault(kind, 0.0))));
+        return String.join(", ", parts);
     }
 
     /** Processing time (started_at to completed_at) of the video on a fresh serve with this many slots. */
