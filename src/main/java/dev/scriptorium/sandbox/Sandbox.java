@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * loads FFmpeg or whisper.cpp: if native code crashes or hangs, only the child dies (or is killed), the request in
  * hand fails with a reason, and the next request starts a fresh child.
  *
- * <p>While waiting for a reply the sandbox watches the child's life, its CPU time (a child that uses none for
- * HANG_SECONDS is hung), the job's deadline and whether the job was canceled, and kills the child at once when any of
- * them says so; every kill is logged with its reason. Once the worker is stopping, no child is started and a child's
+ * <p>While waiting for a reply the sandbox watches the child's life, its progress and CPU time (a child that reports
+ * no progress and uses no CPU for HANG_SECONDS is hung), the job's deadline and whether the job was canceled, and
+ * kills the child at once when any of them says so; every kill is logged with its reason. A cancel while whisper.cpp
+ * runs is an abort instead, which keeps the child and its loaded model; the kill is the fallback. Once the worker is stopping, no child is started and a child's
  * death ends the request with {@link SlotStoppedException}, never as a crash. Not thread-safe: one job uses a sandbox
  * at a time ({@link WorkerSlots} hands them out); only {@link #stop} may be called from another thread.
  */

@@ -88,7 +88,8 @@ class SmallEnglishServerBrowserTest {
         assertThat(card.findElement(By.className("status")).getText()).isEqualTo("Not uploaded: the file is too large");
         assertThat(card.findElement(By.className("error")).getText()).contains("195 KiB");
         assertThat(card.findElements(By.tagName("progress"))).isEmpty();
-        assertThat(stack.database().count("select count(*) from transcription_job")).isZero();
+        assertThat(stack.database().count("select count(*) from transcription_job where filename = ?", "large.wav"))
+                .isZero();
         chromium.screenshot("8-user-page-too-large");
     }
 }
