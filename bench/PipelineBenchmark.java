@@ -98,8 +98,10 @@ public class PipelineBenchmark {
                 int segments = engine.transcribe(audio, options, p -> { }, () -> false).size();
                 double direct = (System.nanoTime() - started) / 1e9;
                 Map<String, Double> cpuBefore = cpuByProcess();
+                Map<String, Long> threadsBefore = cpuByThread();
                 String job = awaitFinished(http, base, upload(http, base, video));
                 Map<String, Double> cpuAfter = cpuByProcess();
+                Map<String, Long> threadsAfter = cpuByThread();
                 // Server-side timestamps: the client polls only once a second, so that it takes no CPU from Whisper.
                 double pipeline = seconds(job, "completed_at") - seconds(job, "created_at");
                 double processing = seconds(job, "completed_at") - seconds(job, "started_at");
@@ -110,6 +112,8 @@ public class PipelineBenchmark {
                         processing / direct);
                 System.out.printf(Locale.ROOT, "round %d: CPU seconds used during the pipeline run: %s%n", round,
                         cpuDifference(cpuBefore, cpuAfter));
+                System.out.printf(Locale.ROOT, "round %d: the parent's busiest threads: %s%n", round,
+                        busiestThreads(threadsBefore, threadsAfter));
                 directs.add(direct);
                 pipelines.add(pipeline);
                 processings.add(processing);
@@ -187,7 +191,14 @@ public class PipelineBenchmark {
     static Map<String, Double> cpuByProcess() {
         Map<String, Double> cpu = new java.util.TreeMap<>();
         cpu.put("parent", cpuSeconds(ProcessHandle.current().pid()));
-        ProcessHandle.current().descendants().forEach(process -> {
+        // The embedded PostgreSQL daemonizes, so it is not a descendant: count every postgres process (the machine's
+        // own, if any, sits idle during a benchmark).
+        ProcessHandle.allProcesses().filter(process -> process.info().command()
+                .map(command -> Path.of(command).getFileName().toString().startsWith("postgres")).orElse(false))
+                .forEach(process -> cpu.merge("postgres", cpuSeconds(process.pid()), Double::sum));
+        ProcessHandle.current().descendants().filter(process -> !process.info().command()
+                .map(command -> Path.of(command).getFileName().toString().startsWith("postgres")).orElse(false))
+                .forEach(process -> {
             String name = process.info().command().map(command -> Path.of(command).getFileName().toString())
                     .orElse("other");
             String kind = name.equals("java") ? "sandbox child" : name.startsWith("postgres") ? "postgres"
@@ -195,6 +206,31 @@ public class PipelineBenchmark {
             cpu.merge(kind, cpuSeconds(process.pid()), Double::sum);
         });
         return cpu;
+    }
+
+    /** CPU nanoseconds of this JVM's threads, by name with digits folded (pools of one kind add up). */
+    static Map<String, Long> cpuByThread() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    cpu.merge(info.getThreadName().replaceAll("\\d+", "#"), nanos, Long::sum);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** The ten thread kinds that used the most CPU between the two samples. */
+    static String busiestThreads(Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .map(entry -> String.format(Locale.ROOT, "%s %.2f s", entry.getKey(), entry.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     static double cpuSeconds(long pid) {

@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
     private static final int LOG_LINES = 50;
-    private static final long CANCEL_CHECK_MILLIS = 500;
-    private static final long CPU_CHECK_MILLIS = 1000;
+    /** A query per check: once a second is quick enough for a user who cancels, and cheap while Whisper runs. */
+    private static final long CANCEL_CHECK_MILLIS = 1000;
     /** whisper.cpp checks for an abort after every encoder and decoder pass, which take well under a second. */
     private static final java.time.Duration ABORT_GRACE = java.time.Duration.ofSeconds(10);
     private static final long NOT_ABORTABLE = -1;
@@ -326,9 +326,13 @@ public final class Sandbox implements AutoCloseable {
         Instant deadline = timeout != null ? Instant.now().plus(timeout) : watch.deadline();
         long nextCancelCheck = System.nanoTime();
         long nextCpuCheck = System.nanoTime();
+        long cpuCheckNanos = cpuCheckInterval(settings.timeouts().hangAfter()).toNanos();
         HangWatch hang = new HangWatch(settings.timeouts().hangAfter());
         while (true) {
-            Optional<JsonNode> reply = replies.poll(100, TimeUnit.MILLISECONDS);
+            // Sleeps until the next check is due: every wake-up of this process takes a core from Whisper's threads.
+            long untilNextCheck = Math.min(nextCancelCheck, nextCpuCheck) - System.nanoTime();
+            Optional<JsonNode> reply = replies.poll(Math.max(TimeUnit.MILLISECONDS.toNanos(10), untilNextCheck),
+                    TimeUnit.NANOSECONDS);
             if (reply != null) {
                 if (reply.isPresent() && reply.get().path("type").asText().equals("progress")) {
                     // Progress inside a chunk is the liveness signal: a child that moves on is not hung.
@@ -355,7 +359,7 @@ public final class Sandbox implements AutoCloseable {
             }
             long nanos = System.nanoTime();
             if (watch != null && nanos >= nextCpuCheck) {
-                nextCpuCheck = nanos + TimeUnit.MILLISECONDS.toNanos(CPU_CHECK_MILLIS);
+                nextCpuCheck = nanos + cpuCheckNanos;
                 OptionalDouble cpu = ProcessCpu.seconds(process.pid());
                 if (cpu.isPresent() && hang.hung(nanos, cpu.getAsDouble())) {
                     long seconds = settings.timeouts().hangAfter().toSeconds();
@@ -371,6 +375,13 @@ public final class Sandbox implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A quarter of the hang window, so that a hang is seen soon after it, but never more than once a second. */
+    static java.time.Duration cpuCheckInterval(java.time.Duration hangAfter) {
+        java.time.Duration quarter = hangAfter.dividedBy(4);
+        return quarter.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1)
+                : quarter.compareTo(java.time.Duration.ofSeconds(5)) > 0 ? java.time.Duration.ofSeconds(5) : quarter;
     }
 
     /**

@@ -154,6 +154,9 @@ public final class WhisperEngine implements AutoCloseable {
         params.token_timestamps = (byte) (words ? 1 : 0);
         if (!settings.temperatureFallback()) {
             params.temperature_inc = 0f;
+            // best_of only serves sampling at a raised temperature; without fallback there is none, and whisper.cpp
+            // would still set up its default five decoders for every call.
+            params.greedy_best_of = 1;
         }
         params.print_progress = 0;
         params.print_realtime = 0;
