@@ -30,16 +30,19 @@ public final class ExternalServices {
         }
     }
 
-    /** The first of two TCP ports in a row that were free a moment ago: JobRunr's dashboards take such a pair. */
+    /**
+     * The first of two TCP ports in a row that were free a moment ago: JobRunr's dashboards take such a pair. They are
+     * taken below Linux's ephemeral range (32768 and up), so that a port the kernel hands out meanwhile (a serve
+     * picking ports for its embedded services, a client's socket) cannot be the second of the pair.
+     */
     public static int freePortPair() throws IOException {
+        java.util.Random random = new java.util.Random();
         for (int tries = 0; tries < 100; tries++) {
-            int first = freePort();
-            if (first < 65535) {
-                try (ServerSocket second = new ServerSocket(first + 1)) {
-                    return first;
-                } catch (IOException taken) {
-                    // Try another.
-                }
+            int first = 20000 + random.nextInt(12000);
+            try (ServerSocket one = new ServerSocket(first); ServerSocket two = new ServerSocket(first + 1)) {
+                return first;
+            } catch (IOException taken) {
+                // Try another.
             }
         }
         throw new IOException("no two free TCP ports in a row");
