@@ -45,4 +45,21 @@ class HangWatchTest {
         }
         assertThat(watch.hung(70 * SECOND, 60)).isTrue();
     }
+
+    @Test
+    void theChildsCpuIsReadAQuarterHangWindowApartButNotMoreThanOnceASecondNorLessThanEveryFiveSeconds() {
+        assertThat(Sandbox.cpuCheckInterval(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Sandbox.cpuCheckInterval(Duration.ofSeconds(12))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(Sandbox.cpuCheckInterval(Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void progressStartsTheWindowAgainSoASlowButMovingChildIsNotHung() {
+        HangWatch watch = new HangWatch(Duration.ofSeconds(2));
+        long second = 1_000_000_000L;
+        assertThat(watch.hung(0, 1.0)).isFalse();
+        watch.progressed();
+        assertThat(watch.hung(2 * second, 1.0)).isFalse();
+        assertThat(watch.hung(4 * second, 1.0)).isTrue();
+    }
 }
