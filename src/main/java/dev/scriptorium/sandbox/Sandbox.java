@@ -151,9 +151,8 @@ public final class Sandbox implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.childJavaOptions());
-        String tmp = System.getProperty("java.io.tmpdir");
-        command.add("-Djava.io.tmpdir=" + tmp);
-        command.add("-Djna.tmpdir=" + tmp);
+        // The child unpacks its native libraries into its temp directory: this process's, not the machine's default.
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildMain.class.getName());
