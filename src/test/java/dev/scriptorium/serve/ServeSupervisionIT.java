@@ -68,7 +68,10 @@ class ServeSupervisionIT {
 
             for (String id : ids) {
                 JsonNode job = api.awaitFinished(id, Duration.ofMinutes(4));
-                assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+                // On failure the serve's log tail says why: it lives in a temp dir that goes with the test.
+                String why = job.get("status").asText().equals("completed") ? "" : "\n--- serve log, last lines ---\n"
+                        + tail(serve.log(), 200);
+                assertThat(job.get("status").asText()).as(job + why).isEqualTo("completed");
             }
             assertThat(serve.stop()).isIn(0, 143);
         }
@@ -91,5 +94,10 @@ class ServeSupervisionIT {
 
     private static JsonNode readiness(ApiClient api) throws Exception {
         return api.get("/readyz").json();
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
     }
 }
