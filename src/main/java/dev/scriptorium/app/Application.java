@@ -152,7 +152,7 @@ public final class Application implements AutoCloseable {
             ModelChoice models = role == Role.SERVE ? ModelChoice.orSyntheticStandIn(config.whisper())
                     : ModelChoice.only(config.whisper());
             worker = own(new TranscriptionWorker(transcribeJobs, transcription, jobs, checkpoints, claims, store,
-                    config.pipeline(), models, config.sandbox(), metrics));
+                    config.pipeline(), models, config.sandbox(), config.speech(), metrics));
             worker.start();
             metrics.register(new SlotGauges(worker::slots, config.sandbox().device()));
             own(new WorkerHeartbeat(redis, json, config.sandbox().device(), worker::modelName, worker::slots));
@@ -200,7 +200,7 @@ public final class Application implements AutoCloseable {
                     new AdminOverview(database.dataSource(), redis, json, new QueueStats(database.dataSource(),
                             List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
-                    model, this::modelStatus,
+                    model, config.speech(), this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics);
             web = own(Ports.bind(http(config), server::start));
         }

@@ -48,6 +48,23 @@ final class Environment {
         return value;
     }
 
+    double decimal(String name, double fallback, double min, double max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.get());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a number such as 0.5, but is '" + raw.get() + "'");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new ConfigException(name + " must be between " + min + " and " + max + ", but is " + raw.get());
+        }
+        return value;
+    }
+
     boolean bool(String name, boolean fallback) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {

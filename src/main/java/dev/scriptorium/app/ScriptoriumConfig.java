@@ -9,6 +9,7 @@ import dev.scriptorium.web.HttpSettings;
 import dev.scriptorium.whisper.WhisperSettings;
 import dev.scriptorium.sandbox.SandboxSettings;
 import dev.scriptorium.sandbox.TimeLimits;
+import dev.scriptorium.speech.SpeechSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ public record ScriptoriumConfig(
         PipelineSettings pipeline,
         WhisperSettings whisper,
         SandboxSettings sandbox,
+        SpeechSettings speech,
         RetentionSettings retention,
         int managementPort,
         int dashboardPort,
@@ -67,7 +69,8 @@ public record ScriptoriumConfig(
                         env.optional("ANONYMOUS_ACCESS").map(ignored -> env.bool("ANONYMOUS_ACCESS", false)),
                         env.integer("RATE_LIMIT_UPLOADS_PER_MINUTE", 30, 0, 1_000_000),
                         env.integer("RATE_LIMIT_REQUESTS_PER_MINUTE", 1200, 0, 100_000_000),
-                        env.bool("WORD_TIMESTAMPS", true)),
+                        env.bool("WORD_TIMESTAMPS", true),
+                        env.bool("VAD", true)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
                         env.integer("INGEST_WORKERS", 2, 1, 64)),
@@ -87,6 +90,7 @@ public record ScriptoriumConfig(
                         decoding(env),
                         env.optional("WHISPER_NATIVE_DIR").map(Path::of)),
                 sandbox(env, slots),
+                speech(env),
                 retention(env),
                 env.integer("MANAGEMENT_PORT", 8081, 0, 65535),
                 env.integer("DASHBOARD_PORT", 8000, 0, 65534),
@@ -120,6 +124,16 @@ public record ScriptoriumConfig(
                 Duration.ofDays(env.integer("RETENTION_FAILED_DAYS", 14, 0, 36500)),
                 Duration.ofHours(env.integer("RETENTION_ORPHAN_GRACE_HOURS", 24, 1, 24 * 365)),
                 cron, env.integer("CLEANUP_BATCH_SIZE", 1000, 1, 1000));
+    }
+
+    private static SpeechSettings speech(Environment env) {
+        SpeechSettings defaults = SpeechSettings.defaults(Path.of("models", SpeechSettings.DEFAULT_MODEL_FILE));
+        return new SpeechSettings(
+                env.path("VAD_MODEL", defaults.model()),
+                env.decimal("VAD_THRESHOLD", defaults.threshold(), 0.05, 0.95),
+                env.integer("VAD_MIN_SPEECH_MS", defaults.minSpeechMs(), 0, 10_000),
+                env.integer("VAD_MIN_SILENCE_MS", defaults.minSilenceMs(), 0, 10_000),
+                env.integer("VAD_SPEECH_PAD_MS", defaults.padMs(), 0, 2_000));
     }
 
     private static WhisperSettings.Decoding decoding(Environment env) {

@@ -29,15 +29,35 @@ public final class QuietChunker {
     }
 
     public List<AudioChunk> plan(PcmFile pcm) throws IOException {
+        return plan(pcm, List.of());
+    }
+
+    /**
+     * Cuts at the last of {@code gaps} that fits a chunk, so that a chunk ends where nobody speaks; only where no gap
+     * fits (speech that runs longer than a chunk) at the quietest point.
+     *
+     * @param gaps sample positions between stretches of speech, in order
+     */
+    public List<AudioChunk> plan(PcmFile pcm, List<Long> gaps) throws IOException {
         long total = pcm.samples();
         long chunk = (long) chunkSeconds * MediaFile.SAMPLE_RATE;
         long search = (long) searchSeconds * MediaFile.SAMPLE_RATE;
         List<AudioChunk> chunks = new ArrayList<>();
         long start = 0;
+        int nextGap = 0;
         // The last chunk may be up to one search window longer rather than leave a sliver behind.
         while (total - start > chunk + search) {
             long nominal = start + chunk;
-            long cut = quietestPoint(pcm, nominal - search, nominal);
+            long cut = -1;
+            while (nextGap < gaps.size() && gaps.get(nextGap) <= nominal) {
+                if (gaps.get(nextGap) > start) {
+                    cut = gaps.get(nextGap);
+                }
+                nextGap++;
+            }
+            if (cut < 0) {
+                cut = quietestPoint(pcm, nominal - search, nominal);
+            }
             chunks.add(new AudioChunk(start, cut));
             start = cut;
         }

@@ -36,6 +36,13 @@ public final class Metrics {
             .labelNames("model", "device")
             .buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
             .register(registry);
+    private final Histogram speechRatio = Histogram.build("scriptorium_speech_ratio",
+            "The share of each job's audio that speech detection found to be speech (what Whisper hears).")
+            .buckets(0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1)
+            .register(registry);
+    private final Counter skippedSeconds = Counter.build("scriptorium_audio_skipped_seconds_total",
+            "Seconds of audio Whisper did not hear because speech detection found no speech in them.")
+            .register(registry);
     private final Counter cleanupDeleted = Counter.build("scriptorium_cleanup_deleted_total",
             "What retention cleanup deleted: jobs, media, orphan objects, local files.")
             .labelNames("kind").register(registry);
@@ -91,6 +98,13 @@ public final class Metrics {
     public void chunkTranscribed(String model, String device, double audioSeconds, double wallSeconds) {
         if (audioSeconds > 0) {
             realTimeFactor.labels(model, device).observe(wallSeconds / audioSeconds);
+        }
+    }
+
+    public void speechDetected(double audioSeconds, double speechSeconds) {
+        if (audioSeconds > 0) {
+            speechRatio.observe(Math.min(1, speechSeconds / audioSeconds));
+            skippedSeconds.inc(Math.max(0, audioSeconds - speechSeconds));
         }
     }
 

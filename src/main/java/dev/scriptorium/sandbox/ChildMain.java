@@ -8,6 +8,8 @@ import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaInfo;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.media.PcmFile;
+import dev.scriptorium.speech.SileroVad;
+import dev.scriptorium.speech.SpeechModelException;
 import dev.scriptorium.transcription.FailureCode;
 import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.whisper.AbortedException;
@@ -40,8 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A reader thread takes the parent's messages as they come, so that an {@code abort} reaches the transcription in
  * progress: whisper.cpp stops at its next pass and the model stays loaded. The child keeps its own accounting
- * ({@code stats}): when it loaded the model, what it was asked to transcribe in which language, and how many
- * calls were aborted.
+ * ({@code stats}): when it loaded the model, what it was asked to transcribe in which language, how much audio
+ * Whisper was given, how often it detected languages and speech, and how many calls were aborted.
  *
  * <p>Arguments: socket path, model path, threads, timestamps, temperature fallback, beam search, beam size, flash
  * attention (true/false for the switches), and the native library directory (empty for the shipped one).
@@ -55,6 +57,13 @@ public final class ChildMain {
     private final AtomicLong lastAborted = new AtomicLong(-1);
     private final List<String> languages = new ArrayList<>();
     private int aborts;
+    private int languageDetections;
+    private int speechDetections;
+    /** Seconds of audio handed to Whisper's transcription, so that a test can see what speech detection spared it. */
+    private double transcribedSeconds;
+    /** Loaded on the first request that names it, so that a model downloaded later is used without a restart. */
+    private SileroVad vad;
+    private Path vadModel;
 
     /** The request whisper.cpp is working on, which an abort with its id stops. */
     private record Running(long id, AtomicBoolean aborted) {
@@ -83,10 +92,13 @@ public final class ChildMain {
                 frames.write(Frames.message("model_error").put("message", e.getMessage()));
                 return;
             }
+            ChildMain child = new ChildMain(frames, engine, System.currentTimeMillis());
             try (engine) {
                 frames.write(Frames.message("ready").put("model", engine.modelName())
                         .put("multilingual", engine.multilingual()));
-                new ChildMain(frames, engine, System.currentTimeMillis()).serve();
+                child.serve();
+            } finally {
+                child.closeVad();
             }
         }
         // Daemon threads of native libraries must not keep a finished child alive.
@@ -109,6 +121,7 @@ public final class ChildMain {
                 switch (type) {
                     case "prepare": prepare(request); break;
                     case "detect_language": detectLanguage(request); break;
+                    case "detect_speech": detectSpeech(request); break;
                     case "transcribe": transcribe(request); break;
                     case "stats": stats(); break;
                     case "stop": return;
@@ -167,8 +180,51 @@ public final class ChildMain {
         }
     }
 
+    /**
+     * Writes Silero's speech probability for every frame of the PCM file to {@code out}; replies {@code speech}, or
+     * {@code speech_unavailable} with the reason if the model cannot be loaded (the job then runs without it).
+     */
+    private void detectSpeech(JsonNode request) throws IOException {
+        Path model = Path.of(request.get("model").asText());
+        if (vad == null || !model.equals(vadModel)) {
+            closeVad();
+            try {
+                vad = SileroVad.load(model);
+                vadModel = model;
+            } catch (SpeechModelException e) {
+                frames.write(Frames.message("speech_unavailable").put("message", e.getMessage()));
+                return;
+            }
+        }
+        AtomicBoolean aborted = begin(request);
+        long id = request.path("id").asLong();
+        long started = System.nanoTime();
+        long frameCount;
+        try (PcmFile pcm = new PcmFile(Path.of(request.get("pcm").asText()))) {
+            frameCount = vad.detect(pcm, Path.of(request.get("out").asText()), percent -> progress(id, percent),
+                    aborted::get);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("speech detection failed: " + e.getMessage(), e);
+        }
+        speechDetections++;
+        frames.write(Frames.message("speech").put("frames", frameCount)
+                .put("elapsed_ms", (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private void closeVad() {
+        if (vad != null) {
+            try {
+                vad.close();
+            } catch (Exception ignored) {
+                // The child is leaving or switching models; the session's memory goes either way.
+            }
+            vad = null;
+        }
+    }
+
     private void detectLanguage(JsonNode request) throws IOException {
         float[] samples = samples(request);
+        languageDetections++;
         AtomicBoolean aborted = begin(request);
         DetectedLanguage detected = engine.detectLanguage(samples, aborted::get);
         ObjectNode reply = Frames.message("language").put("code", detected.code())
@@ -182,6 +238,7 @@ public final class ChildMain {
 
     private void transcribe(JsonNode request) throws IOException {
         float[] samples = samples(request);
+        transcribedSeconds += samples.length / (double) MediaFile.SAMPLE_RATE;
         JobOptions options = new JobOptions(Optional.ofNullable(request.path("language").textValue()),
                 JobOptions.Task.valueOf(request.get("task").asText()),
                 request.path("word_timestamps").asBoolean(true));
@@ -220,7 +277,8 @@ public final class ChildMain {
     private void stats() throws IOException {
         ObjectNode reply = Frames.message("stats").put("pid", ProcessHandle.current().pid())
                 .put("model_loaded_at_ms", modelLoadedAt).put("transcriptions", languages.size())
-                .put("aborts", aborts);
+                .put("aborts", aborts).put("language_detections", languageDetections)
+                .put("speech_detections", speechDetections).put("transcribed_seconds", transcribedSeconds);
         ArrayNode asked = reply.putArray("languages");
         languages.forEach(asked::add);
         frames.write(reply);

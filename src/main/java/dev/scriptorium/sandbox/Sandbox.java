@@ -153,8 +153,6 @@ public final class Sandbox implements AutoCloseable {
         command.addAll(settings.childJavaOptions());
         // The child unpacks its native libraries into its temp directory: this process's, not the machine's default.
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
         command.add(ChildMain.class.getName());
         command.add(socket.toString());
         command.add(whisper.model().toAbsolutePath().toString());
@@ -165,7 +163,14 @@ public final class Sandbox implements AutoCloseable {
         command.add(String.valueOf(whisper.decoding().beamSize()));
         command.add(String.valueOf(whisper.decoding().flashAttention()));
         command.add(settings.nativeDir().map(Path::toString).orElse(""));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) when
+        // it starts in a process whose command line is longer than about 4 KB, as a class path of many jars makes it.
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        // ONNX Runtime writes a device id under the user's cache directory: keep it in the temp dir with the rest.
+        builder.environment().put("XDG_CACHE_HOME",
+                Path.of(System.getProperty("java.io.tmpdir"), "scriptorium-cache").toString());
+        Process child = builder.start();
         Thread drain = new Thread(() -> drainLog(child), "sandbox-" + slot + "-log");
         drain.setDaemon(true);
         drain.start();
@@ -256,6 +261,27 @@ public final class Sandbox implements AutoCloseable {
         return segments;
     }
 
+    /**
+     * Has the child write Silero's speech probability for every frame of {@code pcm} to {@code out}.
+     *
+     * @return how many frames it wrote, or, if the model cannot be loaded, why (the job runs without speech
+     *         detection)
+     */
+    public SpeechDetectionRun detectSpeech(Path pcm, Path model, Path out, JobWatch watch,
+                                                     DoubleConsumer progress) throws Exception {
+        long id = nextRequestId++;
+        send(Frames.message("detect_speech").put("id", id).put("pcm", pcm.toString()).put("model", model.toString())
+                .put("out", out.toString()));
+        JsonNode reply = awaitReply(watch, "detecting speech", null, id, progress);
+        if (reply.path("type").asText().equals("speech_unavailable")) {
+            log.warn("Worker slot {}: {}", slot, reply.path("message").asText());
+            return new SpeechDetectionRun(0, 0, Optional.of(reply.path("message").asText()));
+        }
+        expect(reply, "speech");
+        return new SpeechDetectionRun(reply.get("frames").asLong(), reply.get("elapsed_ms").asLong() / 1000.0,
+                Optional.empty());
+    }
+
     /** Detects the spoken language of up to 30 s of a PCM file. */
     public DetectedLanguage detectLanguage(Path pcm, AudioChunk window, JobWatch watch) throws Exception {
         long id = nextRequestId++;
@@ -278,7 +304,8 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * The child's own accounting: its pid, when it loaded the model, the language of every transcription it was
-     * asked for, and how many were aborted.
+     * asked for, the seconds of audio Whisper was given, how often it detected languages and speech, and how many
+     * calls were aborted.
      */
     public JsonNode childStats() throws Exception {
         send(Frames.message("stats"));

@@ -56,6 +56,14 @@ public final class ChunkCheckpoints {
         return chunks;
     }
 
+    /** Drops every finished chunk of the job: they were cut from audio packed differently. */
+    public void clear(UUID jobId) {
+        sessions.inTransaction(session -> session
+                .createMutationQuery("delete from ChunkCheckpoint where key.jobId = :id")
+                .setParameter("id", jobId)
+                .executeUpdate());
+    }
+
     public void save(UUID jobId, AudioChunk chunk, List<WhisperSegment> segments) {
         String text;
         try {

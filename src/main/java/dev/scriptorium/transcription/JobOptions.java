@@ -5,23 +5,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the user asked for: the spoken language (empty: detect it), the task, and whether each segment carries its
- * words with their times.
+ * What the user asked for: the spoken language (empty: detect it), the task, whether each segment carries its
+ * words with their times, and whether Whisper hears only where speech detection finds speech ({@code vad}).
  */
-public record JobOptions(Optional<String> language, Task task, boolean wordTimestamps) {
+public record JobOptions(Optional<String> language, Task task, boolean wordTimestamps, boolean vad) {
 
-    /** Options with word timestamps on, their default. */
+    /** Options with word timestamps and speech detection on, their defaults. */
     public JobOptions(Optional<String> language, Task task) {
-        this(language, task, true);
+        this(language, task, true, true);
+    }
+
+    public JobOptions(Optional<String> language, Task task, boolean wordTimestamps) {
+        this(language, task, wordTimestamps, true);
     }
 
     /** The same options with the language pinned (a detected one, so that every chunk uses it). */
     public JobOptions withLanguage(String code) {
-        return new JobOptions(Optional.of(code), task, wordTimestamps);
+        return new JobOptions(Optional.of(code), task, wordTimestamps, vad);
     }
 
     public JobOptions withWordTimestamps(boolean on) {
-        return new JobOptions(language, task, on);
+        return new JobOptions(language, task, on, vad);
+    }
+
+    public JobOptions withVad(boolean on) {
+        return new JobOptions(language, task, wordTimestamps, on);
     }
 
     /** Whisper's language codes (ISO 639-1 plus a few it adds), accepted for {@code language}. */

@@ -7,15 +7,18 @@ import java.util.zip.Deflater;
 
 /**
  * What may be wrong with a segment, by Whisper's own fallback thresholds: the decoder was unsure
- * ({@code avg_logprob < -1.0}), it repeated itself ({@code compression_ratio > 2.4}), or it said nothing.
+ * ({@code avg_logprob < -1.0}), it repeated itself ({@code compression_ratio > 2.4}), it said nothing, or speech
+ * detection heard no speech where it put the segment ({@code no_speech_prob > 0.8}).
  */
 public enum SegmentFlag {
-    LOW_CONFIDENCE, REPETITION, EMPTY;
+    LOW_CONFIDENCE, REPETITION, EMPTY, NO_SPEECH;
 
     /** Whisper's {@code logprob_threshold}. */
     public static final double LOW_LOGPROB = -1.0;
     /** Whisper's {@code compression_ratio_threshold}. */
     public static final double HIGH_COMPRESSION_RATIO = 2.4;
+    /** Over this, the segment lies where speech detection heard (almost) no speech. */
+    public static final double HIGH_NO_SPEECH_PROB = 0.8;
 
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);
@@ -23,6 +26,10 @@ public enum SegmentFlag {
 
     /** The flags of a segment; empty when nothing is wrong. Unknown measures (an older transcript) raise none. */
     public static List<SegmentFlag> of(String text, Double avgLogprob, Double compressionRatio) {
+        return of(text, avgLogprob, compressionRatio, null);
+    }
+
+    public static List<SegmentFlag> of(String text, Double avgLogprob, Double compressionRatio, Double noSpeechProb) {
         List<SegmentFlag> flags = new ArrayList<>();
         if (avgLogprob != null && avgLogprob < LOW_LOGPROB) {
             flags.add(LOW_CONFIDENCE);
@@ -32,6 +39,9 @@ public enum SegmentFlag {
         }
         if (text == null || text.isBlank()) {
             flags.add(EMPTY);
+        }
+        if (noSpeechProb != null && noSpeechProb > HIGH_NO_SPEECH_PROB) {
+            flags.add(NO_SPEECH);
         }
         return flags;
     }

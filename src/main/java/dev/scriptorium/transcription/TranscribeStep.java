@@ -3,6 +3,7 @@ package dev.scriptorium.transcription;
 import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.LoudestWindow;
+import dev.scriptorium.media.MediaFile;
 import dev.scriptorium.media.MediaRejectedException;
 import dev.scriptorium.media.PcmFile;
 import dev.scriptorium.whisper.DetectedLanguage;
@@ -11,6 +12,11 @@ import dev.scriptorium.sandbox.ChildCrashedException;
 import dev.scriptorium.sandbox.JobWatch;
 import dev.scriptorium.sandbox.Sandbox;
 import dev.scriptorium.sandbox.SlotStoppedException;
+import dev.scriptorium.sandbox.SpeechDetectionRun;
+import dev.scriptorium.speech.SpeechProbabilities;
+import dev.scriptorium.speech.SpeechRegions;
+import dev.scriptorium.speech.SpeechSettings;
+import dev.scriptorium.speech.SpeechTimeline;
 import dev.scriptorium.sandbox.TimedOutException;
 import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
@@ -42,6 +48,9 @@ public final class TranscribeStep {
     private static final Logger log = LoggerFactory.getLogger(TranscribeStep.class);
     /** A hang or a run past the time limit may be bad luck (a stuck mount, a loaded node): one more try, then fail. */
     private static final int TIMEOUT_RETRIES = 1;
+    static final String NO_SPEECH_NOTE = "No speech detected: speech detection heard only silence, music or noise in"
+            + " this file, so the transcript is empty. To have Whisper hear all of it anyway, upload it again with"
+            + " vad=false.";
     private final TranscriptionJobs jobs;
     private final ObjectStore store;
     private final WorkerSlots slots;
@@ -50,12 +59,18 @@ public final class TranscribeStep {
     private final ChunkClaims claims;
     private final TranscriptionQueue queue;
     private final PipelineSettings settings;
+    private final SpeechSettings speech;
     private final Metrics metrics;
+
+    /** What Whisper hears of a file: its packed speech, or all of it. */
+    private record HeardAudio(Path pcm, SpeechTimeline timeline, Optional<SpeechProbabilities> probabilities) {
+    }
 
     public TranscribeStep(TranscriptionJobs jobs, ObjectStore store, WorkerSlots slots, Transcriber transcriber,
                           ChunkCheckpoints checkpoints, ChunkClaims claims, TranscriptionQueue queue,
-                          PipelineSettings settings, Metrics metrics) {
+                          PipelineSettings settings, SpeechSettings speech, Metrics metrics) {
         this.metrics = metrics;
+        this.speech = speech;
         this.jobs = jobs;
         this.store = store;
         this.slots = slots;
@@ -167,22 +182,36 @@ public final class TranscribeStep {
                 j.probed(j.mediaContainer().orElse("unknown"), j.mediaAudioCodec().orElse("unknown"), seconds,
                         now());
             }
-            j.startStage(JobStage.TRANSCRIBING, now());
         });
         watch.extend(seconds, sandbox.secondsPerAudioSecond());
+        long detecting = System.nanoTime();
+        metrics.stageTook(JobStage.EXTRACTING_AUDIO, Duration.ofNanos(detecting - preparing));
+        HeardAudio heard = hear(job, workspace, pcm, audio.samples(), sandbox, watch);
         long transcribingSince = System.nanoTime();
-        metrics.stageTook(JobStage.EXTRACTING_AUDIO, Duration.ofNanos(transcribingSince - preparing));
-        List<AudioChunk> chunks = transcriber.plan(pcm);
+        if (heard.timeline().packs()) {
+            metrics.stageTook(JobStage.DETECTING_SPEECH, Duration.ofNanos(transcribingSince - detecting));
+        }
+        if (heard.timeline().noSpeech()) {
+            // Nothing for Whisper: an empty transcript, with the job's note saying why.
+            return List.of();
+        }
+        jobs.advance(jobId, j -> j.startStage(JobStage.TRANSCRIBING, now()));
+        Path hearing = heard.pcm();
+        List<AudioChunk> chunks = transcriber.plan(hearing, heard.timeline());
         // Pinned before any chunk is offered, so that helpers on other slots read the same language from the job.
-        JobOptions options = pinLanguage(jobId, pcm, sandbox, watch);
+        JobOptions options = pinLanguage(jobId, hearing, sandbox, watch);
+        double heardSeconds = heard.timeline().packedSamples() / (double) MediaFile.SAMPLE_RATE;
+        // Progress and its ETA count the speech Whisper hears, not the silence between its regions.
+        double speechPerHeard = heard.timeline().packs() && heardSeconds > 0
+                ? heard.timeline().speechSeconds() / heardSeconds : 1;
         try (SharedChunks shared = new SharedChunks(store, queue, checkpoints, jobId, attempt, workspace.directory())) {
             if (chunks.size() > 1 && queue.hasOtherSlots()) {
-                shared.offer(pcm, chunks);
+                shared.offer(hearing, chunks);
             }
             ChunkRun run = new ChunkRun(jobId, chunks, checkpoints, claims, watch,
                     (chunk, leased, withinChunk) -> {
                         long chunkStarted = System.nanoTime();
-                        List<WhisperSegment> segments = sandbox.transcribe(pcm, chunk, options, leased,
+                        List<WhisperSegment> segments = sandbox.transcribe(hearing, chunk, options, leased,
                                 withinChunk);
                         metrics.chunkTranscribed(sandbox.model(), slots.settings().device(),
                                 chunk.endSeconds() - chunk.startSeconds(),
@@ -191,18 +220,69 @@ public final class TranscribeStep {
                     },
                     done -> {
                         double elapsed = (System.nanoTime() - transcribingSince) / 1e9;
-                        Double eta = done > 0 ? (seconds - done) * elapsed / done : null;
-                        progressed(jobId, done, eta);
+                        Double eta = done > 0 ? (heardSeconds - done) * elapsed / done : null;
+                        progressed(jobId, done * speechPerHeard, eta);
                     });
             try {
                 List<TranscriptSegment> stitched = transcriber.stitch(chunks, run.run(), audio.startSeconds(),
-                        options);
+                        options, heard.timeline(), heard.probabilities());
                 metrics.stageTook(JobStage.TRANSCRIBING, Duration.ofNanos(System.nanoTime() - transcribingSince));
                 return stitched;
             } finally {
                 chunking.append(run.describe());
             }
         }
+    }
+
+    /**
+     * Runs speech detection unless the job asked for all of its audio or the model is missing, and records on the
+     * job what it did. A retried attempt packs its speech again (detection is deterministic); if the packing differs
+     * from the one its checkpoints were cut from (the model appeared, say), those checkpoints are dropped.
+     */
+    private HeardAudio hear(TranscriptionJob job, JobWorkspace workspace, Path pcm, long samples, Sandbox sandbox,
+                            Watch watch) throws Exception {
+        UUID jobId = job.id();
+        SpeechTimeline whole = SpeechTimeline.whole(samples);
+        if (!job.options().vad()) {
+            return recorded(job, new HeardAudio(pcm, whole, Optional.empty()), SpeechDetection.OFF, null);
+        }
+        if (!speech.modelPresent()) {
+            return recorded(job, new HeardAudio(pcm, whole, Optional.empty()), SpeechDetection.UNAVAILABLE,
+                    speech.missingModelNote());
+        }
+        jobs.advance(jobId, j -> j.startStage(JobStage.DETECTING_SPEECH, now()));
+        Path probabilitiesFile = workspace.file("speech.f32");
+        SpeechDetectionRun run = sandbox.detectSpeech(pcm, speech.model(), probabilitiesFile, watch, fraction -> { });
+        if (run.unavailable().isPresent()) {
+            return recorded(job, new HeardAudio(pcm, whole, Optional.empty()), SpeechDetection.UNAVAILABLE,
+                    "Speech detection is off: " + run.unavailable().get());
+        }
+        SpeechProbabilities probabilities = SpeechProbabilities.read(probabilitiesFile);
+        SpeechTimeline timeline = SpeechTimeline.packing(SpeechRegions.of(probabilities.frames(), samples, speech),
+                samples);
+        metrics.speechDetected(timeline.originalSeconds(), timeline.speechSeconds());
+        log.debug("Job {}: {} s of speech in {} s, found in {} s", jobId, Math.round(timeline.speechSeconds()),
+                Math.round(timeline.originalSeconds()), run.elapsedSeconds());
+        if (timeline.noSpeech()) {
+            return recorded(job, new HeardAudio(pcm, timeline, Optional.of(probabilities)), SpeechDetection.APPLIED,
+                    NO_SPEECH_NOTE);
+        }
+        Path packed = workspace.file("speech.pcm");
+        timeline.writePacked(pcm, packed);
+        return recorded(job, new HeardAudio(packed, timeline, Optional.of(probabilities)), SpeechDetection.APPLIED,
+                null);
+    }
+
+    private HeardAudio recorded(TranscriptionJob job, HeardAudio heard, SpeechDetection detection, String note) {
+        String plan = heard.timeline().fingerprint();
+        if (job.speechPlan().isPresent() && !job.speechPlan().get().equals(plan)) {
+            log.info("Job {}: its audio is packed differently from the last attempt; its chunks start over",
+                    job.id());
+            checkpoints.clear(job.id());
+        }
+        Double speechSeconds = heard.timeline().packs() ? heard.timeline().speechSeconds() : null;
+        jobs.advance(job.id(), j -> j.speechDetected(detection, speechSeconds, plan, note, now()));
+        return heard;
     }
 
     /**

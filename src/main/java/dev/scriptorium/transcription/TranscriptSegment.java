@@ -28,6 +28,8 @@ public class TranscriptSegment {
     private Double compressionRatio;
     @Column(name = "confidence")
     private Double confidence;
+    @Column(name = "no_speech_prob")
+    private Double noSpeechProb;
 
     protected TranscriptSegment() {
     }
@@ -54,15 +56,25 @@ public class TranscriptSegment {
                 : words.stream().mapToDouble(TranscriptWord::probability).average().orElseThrow();
     }
 
+    /** The same segment with 1 minus the mean speech probability over its span; null where speech detection was off. */
+    public TranscriptSegment withNoSpeechProb(Double probability) {
+        TranscriptSegment copy = new TranscriptSegment(start, end, text, words, avgLogprob);
+        copy.noSpeechProb = probability;
+        return copy;
+    }
+
     public double start() { return start; }
     public double end() { return end; }
     public String text() { return text; }
     /** Empty for a segment stored without words. */
     public List<TranscriptWord> words() { return words == null ? List.of() : List.copyOf(words); }
     public boolean hasWords() { return words != null && !words.isEmpty(); }
+    /** Null when no words were asked for, unlike {@link #words()}. */
+    List<TranscriptWord> wordsOrNull() { return words == null ? null : List.copyOf(words); }
     public Optional<Double> avgLogprob() { return Optional.ofNullable(avgLogprob); }
     public Optional<Double> compressionRatio() { return Optional.ofNullable(compressionRatio); }
     /** The mean probability of the segment's words. */
     public Optional<Double> confidence() { return Optional.ofNullable(confidence); }
-    public List<SegmentFlag> flags() { return SegmentFlag.of(text, avgLogprob, compressionRatio); }
+    public Optional<Double> noSpeechProb() { return Optional.ofNullable(noSpeechProb); }
+    public List<SegmentFlag> flags() { return SegmentFlag.of(text, avgLogprob, compressionRatio, noSpeechProb); }
 }

@@ -37,6 +37,15 @@ public class TranscriptionJob {
     private JobOptions.Task task;
     @Column(name = "word_timestamps", nullable = false)
     private boolean wordTimestamps = true;
+    @Column(nullable = false)
+    private boolean vad = true;
+    @Column(name = "speech_detection")
+    private String speechDetection;
+    @Column(name = "speech_seconds")
+    private Double speechSeconds;
+    @Column(name = "speech_plan")
+    private String speechPlan;
+    private String note;
     @Column(name = "pinned_language")
     private String pinnedLanguage;
     @Column(name = "language_source")
@@ -102,6 +111,7 @@ public class TranscriptionJob {
         job.language = options.language().orElse(null);
         job.task = options.task();
         job.wordTimestamps = options.wordTimestamps();
+        job.vad = options.vad();
         job.mediaSizeBytes = sizeBytes;
         job.createdAt = now;
         job.updatedAt = now;
@@ -115,6 +125,19 @@ public class TranscriptionJob {
         if (startedAt == null) {
             startedAt = now;
         }
+    }
+
+    /**
+     * Records what speech detection did for this attempt: whether it ran, how much speech it found, the packing the
+     * chunks are cut from, and a note for the user (why it did not run, or that nobody spoke).
+     */
+    public void speechDetected(SpeechDetection detection, Double seconds, String plan, String userNote,
+                               Instant now) {
+        speechDetection = detection.apiName();
+        speechSeconds = seconds;
+        speechPlan = plan;
+        note = userNote;
+        updatedAt = now;
     }
 
     /** Counts one more attempt at the transcription step. */
@@ -276,12 +299,21 @@ public class TranscriptionJob {
     public Optional<String> language() { return Optional.ofNullable(language); }
     public JobOptions.Task task() { return task; }
     /** What the user asked for. */
-    public JobOptions options() { return new JobOptions(language(), task, wordTimestamps); }
+    public JobOptions options() { return new JobOptions(language(), task, wordTimestamps, vad); }
     /** What the chunks are transcribed with: the options, with the pinned language once there is one. */
     public JobOptions effectiveOptions() {
         return pinnedLanguage == null ? options() : options().withLanguage(pinnedLanguage);
     }
     /** The language the job runs in, once pinned. */
+    public Optional<SpeechDetection> speechDetection() {
+        return Optional.ofNullable(speechDetection).map(SpeechDetection::fromApiName);
+    }
+    /** Seconds of speech Whisper hears, once speech detection has run. */
+    public Optional<Double> speechSeconds() { return Optional.ofNullable(speechSeconds); }
+    /** Names the packing the job's chunks were cut from (see {@code SpeechTimeline#fingerprint}). */
+    public Optional<String> speechPlan() { return Optional.ofNullable(speechPlan); }
+    /** Something a user should know about the result, such as that nobody spoke. */
+    public Optional<String> note() { return Optional.ofNullable(note); }
     public Optional<String> pinnedLanguage() { return Optional.ofNullable(pinnedLanguage); }
     public Optional<LanguageSource> languageSource() {
         return Optional.ofNullable(languageSource).map(LanguageSource::parse);

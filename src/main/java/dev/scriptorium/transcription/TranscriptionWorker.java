@@ -5,6 +5,7 @@ import dev.scriptorium.metrics.Metrics;
 import dev.scriptorium.queue.JobQueue;
 import dev.scriptorium.sandbox.ChildCrashedException;
 import dev.scriptorium.sandbox.SandboxSettings;
+import dev.scriptorium.speech.SpeechSettings;
 import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.whisper.ModelChoice;
@@ -41,6 +42,7 @@ public final class TranscriptionWorker implements AutoCloseable {
     private final PipelineSettings pipeline;
     private final ModelChoice models;
     private final SandboxSettings sandbox;
+    private final SpeechSettings speech;
     private final ChunkCheckpoints checkpoints;
     private final ChunkClaims claims;
     private final Metrics metrics;
@@ -58,7 +60,8 @@ public final class TranscriptionWorker implements AutoCloseable {
     public TranscriptionWorker(JobQueue queue, TranscriptionQueue transcriptionQueue, TranscriptionJobs jobs,
                                ChunkCheckpoints checkpoints, ChunkClaims claims, ObjectStore store,
                                PipelineSettings pipeline, ModelChoice models, SandboxSettings sandbox,
-                               Metrics metrics) {
+                               SpeechSettings speech, Metrics metrics) {
+        this.speech = speech;
         this.metrics = metrics;
         this.checkpoints = checkpoints;
         this.claims = claims;
@@ -187,7 +190,7 @@ public final class TranscriptionWorker implements AutoCloseable {
         try {
             Transcriber transcriber = new Transcriber(new QuietChunker(whisper.chunkSeconds(), SEARCH_SECONDS));
             TranscribeStep step = new TranscribeStep(jobs, store, started, transcriber, checkpoints, claims,
-                    transcriptionQueue, pipeline, metrics);
+                    transcriptionQueue, pipeline, speech, metrics);
             ChunkHelpStep help = new ChunkHelpStep(jobs, store, started, checkpoints, claims, pipeline.workDir(),
                     metrics);
             // One queue thread per slot, and each job holds one slot: a job never waits for a slot.

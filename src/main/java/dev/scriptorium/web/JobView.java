@@ -2,6 +2,7 @@ package dev.scriptorium.web;
 
 import dev.scriptorium.transcription.JobStage;
 import dev.scriptorium.transcription.JobStatus;
+import dev.scriptorium.transcription.SpeechDetection;
 import dev.scriptorium.transcription.TranscriptFormat;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.time.Instant;
@@ -29,6 +30,9 @@ public record JobView(
         List<DetectedLanguage.Candidate> languageAlternatives,
         String task,
         boolean wordTimestamps,
+        boolean vad,
+        String speechDetection,
+        String note,
         String failureCode,
         String failureReason,
         String waitingReason,
@@ -40,7 +44,12 @@ public record JobView(
         Instant updatedAt,
         Map<String, Object> links) {
 
-    public record Progress(double percent, double processedSeconds, Double durationSeconds, Double etaSeconds) {
+    /**
+     * @param processedSeconds seconds of what Whisper hears that it has done: with speech detection, of the speech
+     * @param speechSeconds    the speech Whisper hears, once speech detection has run; the percent counts it
+     */
+    public record Progress(double percent, double processedSeconds, Double durationSeconds, Double speechSeconds,
+                           Double etaSeconds) {
     }
 
     /** {@code stored}: the media is in object storage (false before ingest and after retention deleted it). */
@@ -60,18 +69,22 @@ public record JobView(
     public static JobView of(TranscriptionJob job, java.util.Optional<String> waitingReason) {
         LanguageView language = LanguageView.of(job);
         Double duration = job.mediaDurationSeconds().orElse(null);
-        double percent = duration == null || duration <= 0 ? 0
-                : Math.min(100, Math.round(job.processedSeconds() / duration * 1000) / 10.0);
+        Double speech = job.speechSeconds().orElse(null);
+        Double heard = speech != null ? speech : duration;
+        double percent = heard == null || heard <= 0 ? 0
+                : Math.min(100, Math.round(job.processedSeconds() / heard * 1000) / 10.0);
         if (job.status() == JobStatus.COMPLETED) {
             percent = 100;
         }
         return new JobView(job.id(), job.version(), job.status().apiName(), job.stage().map(JobStage::apiName).orElse(null),
-                new Progress(percent, job.processedSeconds(), duration, job.etaSeconds().orElse(null)),
+                new Progress(percent, job.processedSeconds(), duration, speech, job.etaSeconds().orElse(null)),
                 job.filename(),
                 new Media(job.mediaContainer().orElse(null), job.mediaAudioCodec().orElse(null), duration,
                         job.mediaSizeBytes().orElse(null), job.mediaKey().isPresent()),
                 language.language(), language.languageSource(), language.languageProbability(),
                 language.languageAlternatives(), job.task().apiName(), job.options().wordTimestamps(),
+                job.options().vad(), job.speechDetection().map(SpeechDetection::apiName).orElse(null),
+                job.note().orElse(null),
                 job.failureCode().orElse(null), job.failureReason().orElse(null), waitingReason.orElse(null),
                 job.attempts(),
                 new Retention(job.deleteAfterSeconds().orElse(null), job.legalHold(),
@@ -83,7 +96,8 @@ public record JobView(
     /** The same view with the waiting reason of the moment, which is never cached. */
     JobView withWaitingReason(java.util.Optional<String> reason) {
         return new JobView(id, version, status, stage, progress, filename, media, language, languageSource,
-                languageProbability, languageAlternatives, task, wordTimestamps, failureCode,
+                languageProbability, languageAlternatives, task, wordTimestamps, vad, speechDetection, note,
+                failureCode,
                 failureReason, reason.orElse(null), attempts, retention, createdAt, startedAt, completedAt, updatedAt,
                 links);
     }

@@ -46,10 +46,13 @@ final class JobsApi {
     private final StatusStream events;
 
     private final boolean wordTimestamps;
+    private final boolean vad;
 
     JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
-            JobChangeFeed changes, ObjectMapper json, long maxUploadBytes, boolean wordTimestamps) {
+            JobChangeFeed changes, ObjectMapper json, long maxUploadBytes, boolean wordTimestamps,
+            boolean vad) {
         this.wordTimestamps = wordTimestamps;
+        this.vad = vad;
         this.uploads = uploads;
         this.jobs = jobs;
         this.deletion = deletion;
@@ -106,7 +109,8 @@ final class JobsApi {
     private JobOptions options(Context ctx) {
         try {
             return JobOptions.parse(ctx.formParam("language"), ctx.formParam("task")).withWordTimestamps(
-                    JobOptions.parseSwitch("word_timestamps", ctx.formParam("word_timestamps"), wordTimestamps));
+                    JobOptions.parseSwitch("word_timestamps", ctx.formParam("word_timestamps"), wordTimestamps))
+                    .withVad(JobOptions.parseSwitch("vad", ctx.formParam("vad"), vad));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("invalid_option", e.getMessage());
         }

@@ -18,7 +18,7 @@ record TranscriptView(UUID jobId, String model, String language, String language
                       List<DetectedLanguage.Candidate> languageAlternatives, String text, List<Segment> segments) {
 
     record Segment(double start, double end, String text, List<Word> words, Double avgLogprob,
-                   Double compressionRatio, Double confidence, List<String> flags) {
+                   Double compressionRatio, Double confidence, Double noSpeechProb, List<String> flags) {
     }
 
     record Word(String text, double start, double end, double probability) {
@@ -35,7 +35,7 @@ record TranscriptView(UUID jobId, String model, String language, String language
         return new Segment(segment.start(), segment.end(), segment.text(),
                 segment.words().stream().map(TranscriptView::word).toList(), segment.avgLogprob().orElse(null),
                 segment.compressionRatio().orElse(null), segment.confidence().orElse(null),
-                segment.flags().stream().map(SegmentFlag::apiName).toList());
+                segment.noSpeechProb().orElse(null), segment.flags().stream().map(SegmentFlag::apiName).toList());
     }
 
     private static Word word(TranscriptWord word) {

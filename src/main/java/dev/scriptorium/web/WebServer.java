@@ -8,6 +8,8 @@ import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.reconcile.Reconciler;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.TranscriptionJobs;
+import dev.scriptorium.speech.SpeechSettings;
+import dev.scriptorium.speech.SpeechStatus;
 import dev.scriptorium.whisper.ModelStatus;
 import dev.scriptorium.metrics.Metrics;
 import io.javalin.Javalin;
@@ -62,7 +64,7 @@ public final class WebServer implements AutoCloseable {
     public WebServer(HttpSettings settings, boolean anonymous, Path uploadTempDir, ObjectMapper json, Uploads uploads,
                      TranscriptionJobs jobs, JobDeletion deletion, ApiKeys keys, RedisClient redis,
                      AdminOverview overview, Reconciler requeue,
-                     Supplier<ModelStatus> model,
+                     Supplier<ModelStatus> model, SpeechSettings speech,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Readiness readiness,
                      Metrics metrics) {
@@ -71,7 +73,7 @@ public final class WebServer implements AutoCloseable {
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
         this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes(),
-                settings.wordTimestamps());
+                settings.wordTimestamps(), settings.vad());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
         String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),
@@ -88,8 +90,8 @@ public final class WebServer implements AutoCloseable {
             admin.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
-            config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(), anonymous,
-                    settings.maxUploadBytes())));
+            config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),
+                    SpeechStatus.of(speech, settings.vad()), anonymous, settings.maxUploadBytes())));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);
@@ -122,9 +124,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** What GET /api/v1/status answers; anyone may read it, with or without a key. */
-    private static Map<String, Object> status(ModelStatus model, boolean anonymous, long maxUploadBytes) {
+    private static Map<String, Object> status(ModelStatus model, SpeechStatus speech, boolean anonymous,
+                                              long maxUploadBytes) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("model", model);
+        status.put("speech_detection", speech);
         status.put("anonymous_access", anonymous);
         status.put("max_upload_bytes", maxUploadBytes);
         return status;

@@ -85,4 +85,37 @@ class QuietChunkerTest {
             assertThat(new QuietChunker(30, 5).plan(pcm)).containsExactly(new AudioChunk(0, pcm.samples()));
         }
     }
+
+    @Test
+    void aGapBetweenSpeechRegionsIsCutBeforeAnyQuietPoint() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 27.0))) {
+            long gap = 12 * MediaFile.SAMPLE_RATE;
+
+            List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm, List.of(gap, 40L * MediaFile.SAMPLE_RATE));
+
+            assertThat(chunks.get(0).endSample()).isEqualTo(gap);
+        }
+    }
+
+    @Test
+    void theLastGapThatFitsAChunkIsTheCut() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 27.0))) {
+            List<Long> gaps = List.of(8L * MediaFile.SAMPLE_RATE, 21L * MediaFile.SAMPLE_RATE,
+                    31L * MediaFile.SAMPLE_RATE);
+
+            List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm, gaps);
+
+            assertThat(chunks.get(0).endSample()).isEqualTo(21L * MediaFile.SAMPLE_RATE);
+            assertThat(chunks.get(1).endSample()).isEqualTo(31L * MediaFile.SAMPLE_RATE);
+        }
+    }
+
+    @Test
+    void speechLongerThanAChunkIsCutAtItsQuietestPoint() throws IOException {
+        try (PcmFile pcm = new PcmFile(noiseWithSilenceAt(100, 27.0))) {
+            List<AudioChunk> chunks = new QuietChunker(30, 5).plan(pcm, List.of(70L * MediaFile.SAMPLE_RATE));
+
+            assertThat(chunks.get(0).endSeconds()).isBetween(27.0, 27.2);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import dev.scriptorium.sandbox.SandboxSettings;
 import dev.scriptorium.sandbox.TimeLimits;
 import dev.scriptorium.sandbox.WorkerSlots;
 import dev.scriptorium.metrics.Metrics;
+import dev.scriptorium.speech.SpeechSettings;
 import dev.scriptorium.storage.ObjectStore;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.testing.TestDatabase;
@@ -91,7 +92,8 @@ class StepsRunTwiceTest {
         checkpoints = new ChunkCheckpoints(database.sessions(), Json.create());
         claims = new ChunkClaims(database.sessions());
         transcribe = new TranscribeStep(jobs, store, slots, new Transcriber(new QuietChunker(300, 10)), checkpoints,
-                claims, new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 3), new Metrics());
+                claims, new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 3),
+                SpeechSettings.defaults(TestModels.sileroVad()), new Metrics());
         media = new TestMedia(dir.resolve("media"));
     }
 
@@ -166,7 +168,8 @@ class StepsRunTwiceTest {
         try (ObjectStore down = new ObjectStore(unreachable)) {
             TranscribeStep withStoreDown = new TranscribeStep(jobs, down, slots,
                     new Transcriber(new QuietChunker(300, 10)), checkpoints, claims,
-                    new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 2), new Metrics());
+                    new TranscriptionQueue(transcribeJobs), new PipelineSettings(dir.resolve("work"), 3600, 5, 2),
+                    SpeechSettings.defaults(TestModels.sileroVad()), new Metrics());
             assertThatThrownBy(() -> withStoreDown.transcribe(id)).isInstanceOf(SdkClientException.class);
             TranscriptionJob requeued = jobs.find(id).orElseThrow();
             assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);

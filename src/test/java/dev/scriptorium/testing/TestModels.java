@@ -7,9 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** Synthetic Whisper models for tests, generated once per build under target/. */
+/**
+ * Synthetic Whisper models for tests, generated once per build under target/, and the real Silero VAD model, from the
+ * npm package the test build installs (src/test/silero-vad).
+ */
 public final class TestModels {
     public static final long SEED = 42;
+    /** The sha256 of {@code dist/silero_vad_v5.onnx} in {@code @ricky0123/vad-web} 0.0.31, as models/SHA256SUMS. */
+    public static final String SILERO_VAD_SHA256 = "2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f";
+    private static final Path SILERO_VAD = Path.of("src/test/silero-vad/node_modules/@ricky0123/vad-web/dist",
+            "silero_vad_v5.onnx");
 
     private TestModels() {
     }
@@ -23,6 +30,30 @@ public final class TestModels {
     /** As {@link #syntheticTiny}, English-only (51864 tokens, as OpenAI's {@code *.en} models). */
     public static Path syntheticTinyEnglishOnly() throws IOException {
         return cached("ggml-synthetic-tiny-" + SEED + ".en.bin", true);
+    }
+
+    /**
+     * Silero VAD v5, checked against its sha256.
+     *
+     * @throws IllegalStateException if the test build did not install it, or it is not the file it should be
+     */
+    public static Path sileroVad() throws IOException {
+        Path model = SILERO_VAD.toAbsolutePath();
+        if (!Files.isRegularFile(model)) {
+            throw new IllegalStateException(model + " is missing: the test build installs it with 'npm ci' in"
+                    + " src/test/silero-vad (mvn generate-test-resources)");
+        }
+        String sha256;
+        try {
+            sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(model)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!sha256.equals(SILERO_VAD_SHA256)) {
+            throw new IllegalStateException(model + " has sha256 " + sha256 + ", not " + SILERO_VAD_SHA256);
+        }
+        return model;
     }
 
     private static synchronized Path cached(String name, boolean englishOnly) throws IOException {

@@ -57,6 +57,9 @@ public final class TestStack implements AutoCloseable {
         env.put("WHISPER_TIMESTAMPS", "false");
         env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
         env.put("DASHBOARD_PORT", "0");
+        // The real speech detection model, off unless a test turns it on: most tests transcribe tones and noise.
+        env.put("VAD_MODEL", TestModels.sileroVad().toString());
+        env.put("VAD", "false");
         // Tests poll fast; the rate limit tests set their own limits.
         env.put("RATE_LIMIT_UPLOADS_PER_MINUTE", "0");
         env.put("RATE_LIMIT_REQUESTS_PER_MINUTE", "0");

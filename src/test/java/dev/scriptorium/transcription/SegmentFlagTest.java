@@ -55,4 +55,15 @@ class SegmentFlagTest {
         assertThat(segment.avgLogprob()).isEmpty();
         assertThat(segment.flags()).isEmpty();
     }
+
+    @Test
+    void aSegmentWhereSpeechDetectionHeardNoSpeechIsFlaggedNoSpeech() {
+        TranscriptSegment overMusic = new TranscriptSegment(0, 5, "Thank you for watching.", WORDS, -0.3)
+                .withNoSpeechProb(0.93);
+        TranscriptSegment overSpeech = new TranscriptSegment(0, 5, "And so, my fellow Americans.", WORDS, -0.3)
+                .withNoSpeechProb(0.1);
+
+        assertThat(overMusic.flags()).containsExactly(SegmentFlag.NO_SPEECH);
+        assertThat(overSpeech.flags()).isEmpty();
+    }
 }

@@ -1,0 +1,22 @@
+package dev.scriptorium.speech;
+
+/**
+ * Whether new jobs get speech detection, for {@code /api/v1/status}: the model file is looked for on every read, so
+ * that a model downloaded while the service runs shows at once.
+ *
+ * @param model            the file {@code VAD_MODEL} names
+ * @param available        whether it is there
+ * @param enabledByDefault whether a job that does not say {@code vad} asks for speech detection
+ * @param message          what that means for jobs, and how to get the model if it is missing
+ */
+public record SpeechStatus(String model, boolean available, boolean enabledByDefault, String message) {
+
+    public static SpeechStatus of(SpeechSettings settings, boolean enabledByDefault) {
+        boolean available = settings.modelPresent();
+        String message = available
+                ? (enabledByDefault ? "Whisper hears only the speech Silero VAD finds; send vad=false to have it"
+                        + " hear all of a file." : "Speech detection is off unless a job sends vad=true.")
+                : settings.missingModelNote();
+        return new SpeechStatus(settings.model().toString(), available, enabledByDefault, message);
+    }
+}
