@@ -2,8 +2,10 @@
 # Entry point of both images (docker/Dockerfile, Dockerfile.gpu): `entrypoint.sh ROLE [ARGS...]`.
 #
 # The root filesystem is read-only in production, so everything the JVMs write goes under DATA_DIR, a volume:
-#   $DATA_DIR/tmp      java.io.tmpdir: whisper.cpp's library is unpacked there from the jar (once), and the
-#                      worker and its child processes talk over sockets there
+#   $DATA_DIR/tmp      java.io.tmpdir: whisper.cpp's and ONNX Runtime's libraries are unpacked there from the
+#                      jar (once), the worker and its child processes talk over sockets there, and the worker
+#                      gives its children XDG_CACHE_HOME=$DATA_DIR/tmp/scriptorium-cache (ONNX Runtime writes
+#                      a device id under it)
 #   $DATA_DIR/javacpp  JavaCPP's cache: the FFmpeg natives (about 65 MB), unpacked once per volume
 # (STAGING_DIR and WORK_DIR, set in the image, are created by the application itself.)
 # The options go into JAVA_TOOL_OPTIONS rather than onto the command line because the worker starts separate child

@@ -200,7 +200,7 @@ public final class Application implements AutoCloseable {
                     new AdminOverview(database.dataSource(), redis, json, new QueueStats(database.dataSource(),
                             List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
-                    model, config.speech(), this::modelStatus,
+                    model, config.speech(), worker != null, this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics);
             web = own(Ports.bind(http(config), server::start));
         }

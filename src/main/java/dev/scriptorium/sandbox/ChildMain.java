@@ -53,6 +53,8 @@ public final class ChildMain {
     private final WhisperEngine engine;
     private final long modelLoadedAt;
     private final AtomicReference<Running> running = new AtomicReference<>();
+    /** Whisper's threads, which speech detection may use while Whisper waits for it. */
+    private final int threads;
     /** The last request an abort named: it may come before the request has begun. */
     private final AtomicLong lastAborted = new AtomicLong(-1);
     private final List<String> languages = new ArrayList<>();
@@ -69,7 +71,8 @@ public final class ChildMain {
     private record Running(long id, AtomicBoolean aborted) {
     }
 
-    private ChildMain(Frames frames, WhisperEngine engine, long modelLoadedAt) {
+    private ChildMain(Frames frames, WhisperEngine engine, long modelLoadedAt, int threads) {
+        this.threads = threads;
         this.frames = frames;
         this.engine = engine;
         this.modelLoadedAt = modelLoadedAt;
@@ -92,7 +95,7 @@ public final class ChildMain {
                 frames.write(Frames.message("model_error").put("message", e.getMessage()));
                 return;
             }
-            ChildMain child = new ChildMain(frames, engine, System.currentTimeMillis());
+            ChildMain child = new ChildMain(frames, engine, System.currentTimeMillis(), settings.threads());
             try (engine) {
                 frames.write(Frames.message("ready").put("model", engine.modelName())
                         .put("multilingual", engine.multilingual()));
@@ -189,7 +192,7 @@ public final class ChildMain {
         if (vad == null || !model.equals(vadModel)) {
             closeVad();
             try {
-                vad = SileroVad.load(model);
+                vad = SileroVad.load(model, threads);
                 vadModel = model;
             } catch (SpeechModelException e) {
                 frames.write(Frames.message("speech_unavailable").put("message", e.getMessage()));
@@ -200,9 +203,9 @@ public final class ChildMain {
         long id = request.path("id").asLong();
         long started = System.nanoTime();
         long frameCount;
-        try (PcmFile pcm = new PcmFile(Path.of(request.get("pcm").asText()))) {
-            frameCount = vad.detect(pcm, Path.of(request.get("out").asText()), percent -> progress(id, percent),
-                    aborted::get);
+        try {
+            frameCount = vad.detect(Path.of(request.get("pcm").asText()), Path.of(request.get("out").asText()),
+                    percent -> progress(id, percent), aborted::get);
         } catch (ai.onnxruntime.OrtException e) {
             throw new IOException("speech detection failed: " + e.getMessage(), e);
         }

@@ -75,9 +75,9 @@ public final class SpeechTimeline {
         return packs;
     }
 
-    /** Whether nobody speaks in the file. */
+    /** Whether speech detection ran and heard nobody speak in the file. */
     public boolean noSpeech() {
-        return pieces.isEmpty();
+        return packs && pieces.isEmpty();
     }
 
     public List<AudioChunk> regions() {

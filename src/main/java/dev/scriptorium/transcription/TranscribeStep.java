@@ -275,7 +275,9 @@ public final class TranscribeStep {
 
     private HeardAudio recorded(TranscriptionJob job, HeardAudio heard, SpeechDetection detection, String note) {
         String plan = heard.timeline().fingerprint();
-        if (job.speechPlan().isPresent() && !job.speechPlan().get().equals(plan)) {
+        // Without a recorded packing, any checkpoints were cut from the whole file (an attempt from before speech
+        // detection existed): only a whole-file plan may reuse them.
+        if (!job.speechPlan().map(plan::equals).orElse(!heard.timeline().packs())) {
             log.info("Job {}: its audio is packed differently from the last attempt; its chunks start over",
                     job.id());
             checkpoints.clear(job.id());

@@ -156,7 +156,7 @@ public final class Transcriber {
     private static TranscriptSegment onMedia(TranscriptSegment segment, double audioStart,
                                              Optional<SpeechProbabilities> probabilities) {
         Double noSpeech = probabilities
-                .map(speech -> 1 - speech.meanOver(segment.start(), segment.end()))
+                .map(speech -> Math.max(0, Math.min(1, 1 - speech.meanOver(segment.start(), segment.end()))))
                 .orElse(null);
         if (audioStart == 0 && noSpeech == null) {
             return segment;

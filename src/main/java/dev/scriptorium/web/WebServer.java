@@ -59,12 +59,14 @@ public final class WebServer implements AutoCloseable {
      * @param ingestWorkers        worker threads of every running ingest server, in any process
      * @param transcriptionWorkers worker threads of every running transcription worker, in any process
      * @param localWorker          the model status of this process's own worker, if it runs one
+     * @param anonymous            whether the form and API work without an API key
+     * @param worker               whether this process transcribes too (serve), and so sees the speech detection
+     *                             model its jobs use
      */
-    /** @param anonymous whether the form and API work without an API key */
     public WebServer(HttpSettings settings, boolean anonymous, Path uploadTempDir, ObjectMapper json, Uploads uploads,
                      TranscriptionJobs jobs, JobDeletion deletion, ApiKeys keys, RedisClient redis,
                      AdminOverview overview, Reconciler requeue,
-                     Supplier<ModelStatus> model, SpeechSettings speech,
+                     Supplier<ModelStatus> model, SpeechSettings speech, boolean worker,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Readiness readiness,
                      Metrics metrics) {
@@ -91,7 +93,7 @@ public final class WebServer implements AutoCloseable {
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),
-                    SpeechStatus.of(speech, settings.vad()), anonymous, settings.maxUploadBytes())));
+                    SpeechStatus.of(speech, settings.vad(), worker), anonymous, settings.maxUploadBytes())));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),
                     ctx.statusCode(), millis / 1000.0));
             Health.register(config.routes, readiness);

@@ -23,8 +23,8 @@ class ComposeFileTest {
 
     @Test
     void theFileParsesAndHoldsTheWholeStack() {
-        assertThat(compose.services()).containsOnlyKeys("postgres", "redis", "s3", "models", "web", "scheduler",
-                "worker", "worker-gpu", "prometheus", "grafana");
+        assertThat(compose.services()).containsOnlyKeys("postgres", "redis", "s3", "models", "models-vad", "web",
+                "scheduler", "worker", "worker-gpu", "prometheus", "grafana");
         assertThat(compose.service("postgres").get("image")).isEqualTo("postgres:16");
         assertThat(compose.service("redis").get("image")).isEqualTo("redis:7");
     }
@@ -56,19 +56,30 @@ class ComposeFileTest {
     }
 
     @Test
-    void workersStartOnlyAfterTheOneShotDownloadHasVerifiedTheirModel() throws Exception {
-        assertThat(compose.words("models", "entrypoint")).containsExactly("/app/models/download.sh");
+    void workersStartOnlyAfterTheOneShotDownloadsHaveVerifiedTheirModels() throws Exception {
+        for (String download : List.of("models", "models-vad")) {
+            assertThat(compose.words(download, "entrypoint")).as(download).containsExactly("/app/models/download.sh");
+            assertThat(compose.service(download).get("restart")).as(download).isEqualTo("no");
+        }
         List<String> arguments = compose.words("models", "command");
         String model = arguments.get(0);
         assertThat(Files.readString(Path.of("models/SHA256SUMS")))
                 .containsPattern("[0-9a-f]{64}  ggml-" + Pattern.quote(model) + "\\.bin");
-        assertThat(compose.service("models").get("restart")).isEqualTo("no");
         assertThat(Yaml.list(compose.service("models").get("volumes"))).contains("models:" + arguments.get(1));
+        List<String> vadArguments = compose.words("models-vad", "command");
+        assertThat(vadArguments.get(0)).isEqualTo("silero-vad");
+        assertThat(Files.readString(Path.of("models/SHA256SUMS")))
+                .containsPattern("[0-9a-f]{64}  silero_vad_v5\\.onnx");
+        assertThat(Yaml.list(compose.service("models-vad").get("volumes"))).contains("models:" + vadArguments.get(1));
         for (String worker : List.of("worker", "worker-gpu")) {
-            assertThat(Yaml.string(compose.service(worker), "depends_on", "models", "condition"))
-                    .isEqualTo("service_completed_successfully");
+            for (String download : List.of("models", "models-vad")) {
+                assertThat(Yaml.string(compose.service(worker), "depends_on", download, "condition")).as(worker)
+                        .isEqualTo("service_completed_successfully");
+            }
             assertThat(compose.environment(worker).get("WHISPER_MODEL"))
                     .isEqualTo(arguments.get(1) + "/ggml-" + model + ".bin");
+            assertThat(compose.environment(worker).get("VAD_MODEL"))
+                    .isEqualTo(vadArguments.get(1) + "/silero_vad_v5.onnx");
             assertThat(Yaml.list(compose.service(worker).get("volumes"))).contains("models:" + arguments.get(1)
                     + ":ro");
         }

@@ -163,16 +163,24 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void workersReadTheModelFromTheVolumeThatTheChecksummedDownloadJobFills() throws Exception {
-        Container download = manifests.containers().stream()
-                .filter(container -> container.workloadName().equals("scriptorium-model-download")).findFirst()
-                .orElseThrow();
-        assertThat(Yaml.list(download.spec().get("command"))).containsExactly("/app/models/download.sh");
+    void workersReadTheModelsFromTheVolumeThatTheChecksummedDownloadJobFills() throws Exception {
+        List<Container> downloads = manifests.containers().stream()
+                .filter(container -> container.workloadName().equals("scriptorium-model-download")).toList();
+        for (Container download : downloads) {
+            assertThat(Yaml.list(download.spec().get("command"))).as(download.name())
+                    .containsExactly("/app/models/download.sh");
+        }
+        Container download = downloads.stream().filter(container -> !container.args().get(0).equals("silero-vad"))
+                .findFirst().orElseThrow();
         String model = download.args().get(0);
         String directory = download.args().get(1);
         assertThat(Files.readString(Path.of("models/SHA256SUMS"))).as("a model download.sh can verify")
                 .containsPattern("[0-9a-f]{64}  ggml-" + java.util.regex.Pattern.quote(model) + "\\.bin");
         assertThat(mountOf(download, "scriptorium-models")).isEqualTo(directory);
+        Container vad = downloads.stream().filter(container -> container.args().get(0).equals("silero-vad"))
+                .findFirst().orElseThrow(() -> new AssertionError("the Job does not download silero-vad"));
+        assertThat(vad.args()).containsExactly("silero-vad", directory);
+        assertThat(mountOf(vad, "scriptorium-models")).isEqualTo(directory);
 
         for (Container worker : manifests.containers()) {
             if (!worker.args().equals(List.of("worker"))) {
@@ -180,6 +188,8 @@ class KubernetesManifestsTest {
             }
             String path = manifests.environment(worker).get("WHISPER_MODEL");
             assertThat(path).as(worker.workloadName()).isEqualTo(directory + "/ggml-" + model + ".bin");
+            assertThat(manifests.environment(worker).get("VAD_MODEL")).as(worker.workloadName())
+                    .isEqualTo(directory + "/silero_vad_v5.onnx");
             assertThat(mountOf(worker, "scriptorium-models")).as(worker.workloadName()).isEqualTo(directory);
         }
     }

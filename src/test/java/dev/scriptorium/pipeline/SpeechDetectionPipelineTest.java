@@ -111,6 +111,16 @@ class SpeechDetectionPipelineTest {
     }
 
     @Test
+    void metricsCountTheSpeechShareAndTheSecondsSkipped() throws Exception {
+        transcribe(blocks.wav(), Map.of("language", "en"));
+
+        String metrics = new ApiClient(java.net.URI.create("http://127.0.0.1:"
+                + stack.application().managementPort().orElseThrow())).get("/metrics").body();
+        assertThat(metrics).containsPattern("(?m)^scriptorium_speech_ratio_count [1-9]")
+                .containsPattern("(?m)^scriptorium_audio_skipped_seconds_total [1-9][0-9]");
+    }
+
+    @Test
     void aFileWithoutSpeechCompletesEmptyWithANoteAndWhisperIsNeverCalled() throws Exception {
         Path music = SpeechScene.builder().silence(30).melody(40).pinkNoise(20, -30).melody(30)
                 .build(mediaDir.resolve("music")).wav();

@@ -286,7 +286,7 @@ class BrowserTest {
     /** "Flags: 2 low confidence, 0 repetition, 0 empty", counted from the API's transcript. */
     private String flagCounts(String id) throws Exception {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String flag : List.of("low_confidence", "repetition", "empty")) {
+        for (String flag : List.of("low_confidence", "repetition", "empty", "no_speech")) {
             counts.put(flag, 0);
         }
         for (JsonNode segment : stack.api().get("/api/v1/jobs/" + id + "/transcript?format=json").json()
