@@ -1,14 +1,10 @@
 package dev.scriptorium.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An audio file made at test time with speech at known places and non-speech (silence, pink noise, a sine melody)
@@ -138,7 +133,6 @@ public final class SpeechScene {
     private static final double MIN_CUT_SENTENCE_SECONDS = 1.0;
     private static final double FADE_SECONDS = 0.01;
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
-    private static final int STDERR_TAIL_CHARS = 3000;
     /** A minor pentatonic, A3 to A5. */
     private static final double[] SCALE_HZ = {
             220.00, 261.63, 293.66, 329.63, 392.00, 440.00, 523.25, 587.33, 659.26, 783.99, 880.00};
@@ -423,11 +417,16 @@ public final class SpeechScene {
                 }
             }
 
-            Path out = newFile(dir, "scene", "wav");
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+            Path out = TestMedia.newFile(dir, "scene", "wav");
             try {
                 Files.write(out, wavBytes(audio));
             } catch (IOException e) {
-                deleteQuietly(out);
+                TestMedia.deleteQuietly(out);
                 throw new UncheckedIOException("cannot write " + out, e);
             }
             return new SpeechScene(out, total, parts);
@@ -566,12 +565,12 @@ public final class SpeechScene {
         Path spoken = tmp.resolve("speech.wav");
         Path raw = tmp.resolve("speech.s16le");
         try {
-            run(List.of(System.getProperty("testmedia.espeak", "espeak-ng"), "-v", "en", "-w", spoken.toString(),
-                    "--stdin"), text);
-            run(List.of(System.getProperty("testmedia.ffmpeg", "ffmpeg"), "-hide_banner", "-nostdin",
+            TestMedia.run(List.of(System.getProperty("testmedia.espeak", "espeak-ng"), "-v", "en", "-w",
+                    spoken.toString(), "--stdin"), text, TOOL_TIMEOUT);
+            TestMedia.run(List.of(System.getProperty("testmedia.ffmpeg", "ffmpeg"), "-hide_banner", "-nostdin",
                     "-loglevel", "error", "-y", "-i", spoken.toString(),
                     "-ac", "1", "-ar", Integer.toString(SAMPLE_RATE), "-f", "s16le", "-c:a", "pcm_s16le",
-                    raw.toString()), null);
+                    raw.toString()), null, TOOL_TIMEOUT);
             ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
             float[] samples = new float[bytes.remaining() / 2];
             for (int i = 0; i < samples.length; i++) {
@@ -595,9 +594,9 @@ public final class SpeechScene {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(spoken);
-            deleteQuietly(raw);
-            deleteQuietly(tmp);
+            TestMedia.deleteQuietly(spoken);
+            TestMedia.deleteQuietly(raw);
+            TestMedia.deleteQuietly(tmp);
         }
     }
 
@@ -616,97 +615,4 @@ public final class SpeechScene {
         return (int) Math.max(1, Math.round(seconds * SAMPLE_RATE));
     }
 
-    private static void run(List<String> command, String stdin) {
-        long start = System.nanoTime();
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command.get(0) + " (install the Debian packages ffmpeg "
-                    + "and espeak-ng, or set -Dtestmedia.ffmpeg / -Dtestmedia.espeak): " + e.getMessage(), e);
-        }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> copy(process.getInputStream(), output), "speechscene-drain");
-        drain.setDaemon(true);
-        drain.start();
-        try (OutputStream in = process.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            // the tool exited early; its exit status and output tell why
-        }
-        try {
-            if (!process.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-                drain.join(1000);
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "%s timed out after %.1f s and was killed: %s%n%s", command.get(0),
-                        TOOL_TIMEOUT.toMillis() / 1000.0, String.join(" ", command), tail(output)));
-            }
-            drain.join(5000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s failed with exit status %d after %.1f s: %s%n%s", command.get(0), process.exitValue(),
-                    (System.nanoTime() - start) / 1e9, String.join(" ", command), tail(output)));
-        }
-    }
-
-    private static void copy(InputStream from, ByteArrayOutputStream to) {
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = from.read(buffer)) >= 0; ) {
-                synchronized (to) {
-                    to.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // process gone
-        }
-    }
-
-    private static String tail(ByteArrayOutputStream output) {
-        String text;
-        synchronized (output) {
-            text = output.toString(StandardCharsets.UTF_8);
-        }
-        if (text.isBlank()) {
-            return "--- no output ---";
-        }
-        return "--- output tail ---\n" + (text.length() > STDERR_TAIL_CHARS
-                ? "..." + text.substring(text.length() - STDERR_TAIL_CHARS) : text);
-    }
-
-    /** Claims a new file name in dir: base.ext, base-2.ext, ... (atomically, safe across threads). */
-    private static Path newFile(Path dir, String base, String ext) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-        for (int i = 1; ; i++) {
-            Path candidate = dir.resolve(i == 1 ? base + "." + ext : base + "-" + i + "." + ext);
-            try {
-                return Files.createFile(candidate);
-            } catch (FileAlreadyExistsException e) {
-                // try the next number
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // a temp file left behind is harmless
-        }
-    }
 }

@@ -529,7 +529,8 @@ public final class TestMedia {
         run(command, null, timeout);
     }
 
-    private static void run(List<String> command, String stdin, Duration timeout) {
+    /** Runs a tool to its end, or throws with its exit status and the tail of its output. */
+    static void run(List<String> command, String stdin, Duration timeout) {
         long start = System.nanoTime();
         Process process;
         try {
@@ -607,8 +608,12 @@ public final class TestMedia {
         }
     }
 
-    /** Claims a new file name in dir: base.ext, base-2.ext, base-3.ext, ... (atomically, safe across threads). */
     private Path newFile(String base, String ext) {
+        return newFile(dir, base, ext);
+    }
+
+    /** Claims a new file name in dir: base.ext, base-2.ext, base-3.ext, ... (atomically, safe across threads). */
+    static Path newFile(Path dir, String base, String ext) {
         for (int i = 1; ; i++) {
             Path candidate = dir.resolve(i == 1 ? base + "." + ext : base + "-" + i + "." + ext);
             try {
@@ -629,7 +634,7 @@ public final class TestMedia {
         }
     }
 
-    private static void deleteQuietly(Path path) {
+    static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
