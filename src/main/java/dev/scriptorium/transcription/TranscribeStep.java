@@ -1,5 +1,6 @@
 package dev.scriptorium.transcription;
 
+import dev.scriptorium.database.DatabaseOutage;
 import dev.scriptorium.media.AudioChunk;
 import dev.scriptorium.media.ExtractedAudio;
 import dev.scriptorium.media.LoudestWindow;
@@ -150,6 +151,14 @@ public final class TranscribeStep {
             Thread.currentThread().interrupt();
             throw e;
         } catch (Exception e) {
+            if (DatabaseOutage.causedBy(e)) {
+                // The database went away mid-attempt (a restart): not the job's fault, so not one of its attempts.
+                log.warn("Attempt {} at job {} stopped: the database is unavailable ({}); the job will be resumed",
+                        attempt, jobId, e.toString());
+                record(sandbox, jobId, attempt, started, "interrupted", null, "database unavailable");
+                requeueForgiving(jobId, "The database was briefly unavailable; the job will be resumed.");
+                throw e;
+            }
             log.warn("Attempt {} at job {} failed", attempt, jobId, e);
             record(sandbox, jobId, attempt, started, "error", FailureCode.INTERNAL_ERROR, e.toString());
             requeue(jobId, "Attempt " + attempt + " of " + settings.maxAttempts()
@@ -392,6 +401,20 @@ public final class TranscribeStep {
                 j.fail(code, reason, now());
             }
         });
+    }
+
+    /** Like {@link #requeue}, taking back the attempt; if the database is still away, the attempt stays counted. */
+    private void requeueForgiving(UUID jobId, String reason) {
+        try {
+            jobs.update(jobId, j -> {
+                if (!j.status().isFinished()) {
+                    j.requeue(reason, now());
+                    j.forgiveAttempt(now());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not put job {} back in the queue; JobRunr's retry will", jobId, e);
+        }
     }
 
     private void requeue(UUID jobId, String reason) {

@@ -140,6 +140,15 @@ public class TranscriptionJob {
         updatedAt = now;
     }
 
+    /**
+     * Takes back the attempt just counted: it failed only because the database was away, which says nothing about
+     * the job, so it must not use up the job's attempts.
+     */
+    public void forgiveAttempt(Instant now) {
+        attempts = Math.max(0, attempts - 1);
+        updatedAt = now;
+    }
+
     /** Counts one more attempt at the transcription step. */
     public void beginAttempt(Instant now) {
         attempts++;
