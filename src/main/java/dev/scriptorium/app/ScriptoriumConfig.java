@@ -70,7 +70,8 @@ public record ScriptoriumConfig(
                         env.integer("RATE_LIMIT_UPLOADS_PER_MINUTE", 30, 0, 1_000_000),
                         env.integer("RATE_LIMIT_REQUESTS_PER_MINUTE", 1200, 0, 100_000_000),
                         env.bool("WORD_TIMESTAMPS", true),
-                        env.bool("VAD", true)),
+                        env.bool("VAD", true),
+                        env.longValue("OPENAI_MAX_WAIT_SECONDS", 3600, 1, 7 * 24 * 3600)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
                         env.integer("INGEST_WORKERS", 2, 1, 64)),

@@ -31,6 +31,7 @@ final class Access {
 
     void register(RoutesConfig routes) {
         routes.before("/api/*", this::check);
+        routes.before("/v1/*", this::check);
     }
 
     /** The caller of a request that passed {@link #check}. */
@@ -48,7 +49,8 @@ final class Access {
         }
         Caller caller = resolve(ctx);
         ctx.attribute(CALLER, caller);
-        boolean upload = ctx.method().name().equals("POST") && ctx.path().equals("/api/v1/jobs");
+        boolean upload = ctx.method().name().equals("POST")
+                && (ctx.path().equals("/api/v1/jobs") || ctx.path().startsWith("/v1/audio/"));
         OptionalLong retryAfter = upload ? limits.upload(caller.client()) : limits.request(caller.client());
         if (retryAfter.isPresent()) {
             ctx.header("Retry-After", String.valueOf(retryAfter.getAsLong()));
@@ -74,9 +76,13 @@ final class Access {
                 adminToken.get().getBytes(StandardCharsets.UTF_8))) {
             return new Caller(Optional.empty(), true, "admin-token");
         }
-        return keys.find(secret)
-                .map(key -> new Caller(Optional.of(key.id()), key.admin(), "key:" + key.id()))
-                .orElseThrow(() -> unauthorized(ctx, "This API key is not valid (unknown or revoked)."));
+        Optional<Caller> known = keys.find(secret)
+                .map(key -> new Caller(Optional.of(key.id()), key.admin(), "key:" + key.id()));
+        // OpenAI's clients always send some key; where anonymous use is allowed, one that is not ours means none.
+        if (known.isEmpty() && anonymous && ctx.path().startsWith("/v1/")) {
+            return Caller.anonymous(ctx.ip());
+        }
+        return known.orElseThrow(() -> unauthorized(ctx, "This API key is not valid (unknown or revoked)."));
     }
 
     private static ApiError unauthorized(Context ctx, String message) {

@@ -77,6 +77,8 @@ public final class WebServer implements AutoCloseable {
         this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
+        OpenAiApi openAi = new OpenAiApi(uploads, jobs, changes, () -> model.get().model(), settings.maxUploadBytes(),
+                settings.wordTimestamps(), settings.vad(), java.time.Duration.ofSeconds(settings.openAiMaxWaitSeconds()));
         String adminPage = resource("/web/admin.html");
         Access access = new Access(keys, anonymous, settings.adminToken(),
                 new RateLimits(redis, settings.uploadsPerMinute(), settings.requestsPerMinute()));
@@ -90,6 +92,7 @@ public final class WebServer implements AutoCloseable {
             access.register(config.routes);
             api.register(config.routes);
             admin.register(config.routes);
+            openAi.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),
@@ -199,7 +202,12 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /** The API's error shape; under /v1/, OpenAI's, which its clients parse. */
     private static void error(Context ctx, int status, String code, String message) {
+        if (ctx.path().startsWith("/v1/")) {
+            ctx.status(status).json(Map.of("error", OpenAiErrors.body(status, code, message)));
+            return;
+        }
         ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message)));
     }
 
