@@ -1,6 +1,6 @@
 // Drives Scriptorium's /v1 audio API with OpenAI's own SDK and prints what came back as one JSON line.
 // Usage: node client.mjs SCENARIO BASE_URL FILE [API_KEY]
-//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME
+//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME, prompt:TEXT
 import fs from "node:fs";
 import OpenAI from "openai";
 
@@ -23,6 +23,8 @@ async function run() {
       return transcribe({response_format: "verbose_json", timestamp_granularities: ["word", "segment"]});
     case "model":
       return transcribe({model: argument});
+    case "prompt":
+      return transcribe({prompt: argument, temperature: 0});
     case "translate": {
       const {data, response} = await client.audio.translations
           .create({file: fs.createReadStream(file), model: "whisper-1", response_format: "verbose_json"})

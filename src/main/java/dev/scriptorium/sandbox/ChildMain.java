@@ -244,7 +244,8 @@ public final class ChildMain {
         transcribedSeconds += samples.length / (double) MediaFile.SAMPLE_RATE;
         JobOptions options = new JobOptions(Optional.ofNullable(request.path("language").textValue()),
                 JobOptions.Task.valueOf(request.get("task").asText()),
-                request.path("word_timestamps").asBoolean(true));
+                request.path("word_timestamps").asBoolean(true), true,
+                Optional.ofNullable(request.path("prompt").textValue()));
         languages.add(options.language().orElse("auto"));
         AtomicBoolean aborted = begin(request);
         long id = request.path("id").asLong();

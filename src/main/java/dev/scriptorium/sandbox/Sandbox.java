@@ -239,7 +239,8 @@ public final class Sandbox implements AutoCloseable {
         send(Frames.message("transcribe").put("id", id).put("pcm", pcm.toString())
                 .put("start_sample", chunk.startSample()).put("end_sample", chunk.endSample())
                 .put("language", options.language().orElse(null)).put("task", options.task().name())
-                .put("word_timestamps", options.wordTimestamps()));
+                .put("word_timestamps", options.wordTimestamps())
+                .put("prompt", options.prompt().orElse(null)));
         JsonNode reply = expect(awaitReply(watch, "transcribing", null, id, progress), "segments");
         double chunkSeconds = chunk.endSeconds() - chunk.startSeconds();
         if (chunkSeconds > 1) {

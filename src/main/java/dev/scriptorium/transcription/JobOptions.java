@@ -6,30 +6,54 @@ import java.util.Set;
 
 /**
  * What the user asked for: the spoken language (empty: detect it), the task, whether each segment carries its
- * words with their times, and whether Whisper hears only where speech detection finds speech ({@code vad}).
+ * words with their times, whether Whisper hears only where speech detection finds speech ({@code vad}), and a
+ * prompt (Whisper's initial prompt: names, spellings and style for it to follow).
  */
-public record JobOptions(Optional<String> language, Task task, boolean wordTimestamps, boolean vad) {
+public record JobOptions(Optional<String> language, Task task, boolean wordTimestamps, boolean vad,
+                         Optional<String> prompt) {
+    /** Longer prompts would crowd out what Whisper hears: it keeps only the last 224 tokens of one anyway. */
+    public static final int MAX_PROMPT_CHARS = 1000;
 
     /** Options with word timestamps and speech detection on, their defaults. */
     public JobOptions(Optional<String> language, Task task) {
-        this(language, task, true, true);
+        this(language, task, true, true, Optional.empty());
     }
 
     public JobOptions(Optional<String> language, Task task, boolean wordTimestamps) {
-        this(language, task, wordTimestamps, true);
+        this(language, task, wordTimestamps, true, Optional.empty());
+    }
+
+    public JobOptions(Optional<String> language, Task task, boolean wordTimestamps, boolean vad) {
+        this(language, task, wordTimestamps, vad, Optional.empty());
     }
 
     /** The same options with the language pinned (a detected one, so that every chunk uses it). */
     public JobOptions withLanguage(String code) {
-        return new JobOptions(Optional.of(code), task, wordTimestamps, vad);
+        return new JobOptions(Optional.of(code), task, wordTimestamps, vad, prompt);
     }
 
     public JobOptions withWordTimestamps(boolean on) {
-        return new JobOptions(language, task, on, vad);
+        return new JobOptions(language, task, on, vad, prompt);
     }
 
     public JobOptions withVad(boolean on) {
-        return new JobOptions(language, task, wordTimestamps, on);
+        return new JobOptions(language, task, wordTimestamps, on, prompt);
+    }
+
+    /**
+     * The same options with a prompt; blank means none.
+     *
+     * @throws IllegalArgumentException if it is longer than {@link #MAX_PROMPT_CHARS}
+     */
+    public JobOptions withPrompt(String text) {
+        if (text == null || text.isBlank()) {
+            return new JobOptions(language, task, wordTimestamps, vad, Optional.empty());
+        }
+        if (text.length() > MAX_PROMPT_CHARS) {
+            throw new IllegalArgumentException("prompt must be at most " + MAX_PROMPT_CHARS + " characters, but has "
+                    + text.length());
+        }
+        return new JobOptions(language, task, wordTimestamps, vad, Optional.of(text.strip()));
     }
 
     /** Whisper's language codes (ISO 639-1 plus a few it adds), accepted for {@code language}. */

@@ -46,6 +46,7 @@ public class TranscriptionJob {
     @Column(name = "speech_plan")
     private String speechPlan;
     private String note;
+    private String prompt;
     @Column(name = "pinned_language")
     private String pinnedLanguage;
     @Column(name = "language_source")
@@ -112,6 +113,7 @@ public class TranscriptionJob {
         job.task = options.task();
         job.wordTimestamps = options.wordTimestamps();
         job.vad = options.vad();
+        job.prompt = options.prompt().orElse(null);
         job.mediaSizeBytes = sizeBytes;
         job.createdAt = now;
         job.updatedAt = now;
@@ -308,7 +310,9 @@ public class TranscriptionJob {
     public Optional<String> language() { return Optional.ofNullable(language); }
     public JobOptions.Task task() { return task; }
     /** What the user asked for. */
-    public JobOptions options() { return new JobOptions(language(), task, wordTimestamps, vad); }
+    public JobOptions options() {
+        return new JobOptions(language(), task, wordTimestamps, vad, Optional.ofNullable(prompt));
+    }
     /** What the chunks are transcribed with: the options, with the pinned language once there is one. */
     public JobOptions effectiveOptions() {
         return pinnedLanguage == null ? options() : options().withLanguage(pinnedLanguage);

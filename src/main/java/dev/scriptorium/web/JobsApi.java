@@ -110,7 +110,8 @@ final class JobsApi {
         try {
             return JobOptions.parse(ctx.formParam("language"), ctx.formParam("task")).withWordTimestamps(
                     JobOptions.parseSwitch("word_timestamps", ctx.formParam("word_timestamps"), wordTimestamps))
-                    .withVad(JobOptions.parseSwitch("vad", ctx.formParam("vad"), vad));
+                    .withVad(JobOptions.parseSwitch("vad", ctx.formParam("vad"), vad))
+                    .withPrompt(ctx.formParam("prompt"));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("invalid_option", e.getMessage());
         }

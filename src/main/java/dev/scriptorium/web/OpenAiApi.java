@@ -123,11 +123,6 @@ final class OpenAiApi {
             throw new ApiError(400, "unsupported_stream", "stream=true is not supported: the answer comes whole"
                     + " when the job ends. Send stream=false, or leave it out.");
         }
-        String prompt = ctx.formParam("prompt");
-        if (prompt != null && !prompt.isBlank()) {
-            throw new ApiError(400, "unsupported_prompt", "prompt is not supported by this server yet; leave it"
-                    + " out.");
-        }
         temperature(ctx.formParam("temperature"));
         List<String> granularities = ctx.formParams("timestamp_granularities[]");
         for (String granularity : granularities) {
@@ -147,6 +142,11 @@ final class OpenAiApi {
                     .withWordTimestamps(wordTimestamps || words).withVad(vad);
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "invalid_language", e.getMessage());
+        }
+        try {
+            options = options.withPrompt(ctx.formParam("prompt"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "invalid_prompt", e.getMessage());
         }
         return new Request(options, format, words, granularities.isEmpty() || granularities.contains("segment"));
     }

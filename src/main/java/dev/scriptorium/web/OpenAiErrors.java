@@ -10,7 +10,7 @@ final class OpenAiErrors {
             Map.entry("missing_file", "file"), Map.entry("too_many_files", "file"),
             Map.entry("file_too_large", "file"), Map.entry("invalid_model", "model"),
             Map.entry("invalid_response_format", "response_format"), Map.entry("unsupported_stream", "stream"),
-            Map.entry("unsupported_prompt", "prompt"), Map.entry("invalid_temperature", "temperature"),
+            Map.entry("invalid_prompt", "prompt"), Map.entry("invalid_temperature", "temperature"),
             Map.entry("invalid_timestamp_granularities", "timestamp_granularities"),
             Map.entry("invalid_language", "language"));
 

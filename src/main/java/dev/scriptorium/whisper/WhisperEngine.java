@@ -150,6 +150,12 @@ public final class WhisperEngine implements AutoCloseable {
         params.language.setString(0, language, StandardCharsets.US_ASCII.name());
         params.detect_language = 0;
         params.translate = (byte) (options.task() == JobOptions.Task.TRANSLATE ? 1 : 0);
+        if (options.prompt().isPresent()) {
+            byte[] prompt = options.prompt().get().getBytes(StandardCharsets.UTF_8);
+            params.initial_prompt = new com.sun.jna.Memory(prompt.length + 1L);
+            params.initial_prompt.write(0, prompt, 0, prompt.length);
+            params.initial_prompt.setByte(prompt.length, (byte) 0);
+        }
         params.no_timestamps = (byte) (settings.timestamps() ? 0 : 1);
         params.token_timestamps = (byte) (words ? 1 : 0);
         if (!settings.temperatureFallback()) {

@@ -58,6 +58,11 @@ class OpenAiClientTest {
 
     /** Runs one scenario of client.mjs and returns the JSON line it printed. */
     private JsonNode client(String scenario, Path file, String apiKey) throws IOException, InterruptedException {
+        return client(stack, scenario, file, apiKey);
+    }
+
+    static JsonNode client(TestStack stack, String scenario, Path file, String apiKey)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", CLIENT.toString(), scenario, stack.baseUrl() + "/v1",
                 file.toString()));
         if (apiKey != null) {
@@ -185,5 +190,15 @@ class OpenAiClientTest {
                         java.net.URI.create(stack.baseUrl() + "/api/v1/jobs/" + id)).DELETE()
                 .header("Authorization", "Bearer " + key).build()).status();
         assertThat(deleted).isIn(200, 204);
+    }
+
+    @Test
+    void aPromptAndATemperatureOfZeroAreTaken() throws Exception {
+        JsonNode answer = client("prompt:Scriptorium and its scribes", speech, key);
+
+        assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(stack.api().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.baseUrl()
+                + "/api/v1/jobs/" + answer.get("jobId").asText())).header("Authorization", "Bearer " + key).build())
+                .json().get("status").asText()).isEqualTo("completed");
     }
 }

@@ -111,4 +111,22 @@ class WhisperEngineWordsTest {
         assertThat(detected.alternatives()).hasSize(2);
         assertThat(detected.alternatives().get(0).probability()).isLessThanOrEqualTo(detected.probability());
     }
+
+    @Test
+    void aPromptReachesTheDecoderAndChangesWhatItWrites() {
+        JobOptions plain = new JobOptions(Optional.of("en"), JobOptions.Task.TRANSCRIBE, false);
+        float[] window = java.util.Arrays.copyOf(samples, 16000 * 20);
+
+        String without = text(engine.transcribe(window, plain, percent -> { }, () -> false));
+        String again = text(engine.transcribe(window, plain, percent -> { }, () -> false));
+        String prompted = text(engine.transcribe(window, plain.withPrompt("Scriptorium, Übersetzung, naïve café."),
+                percent -> { }, () -> false));
+
+        assertThat(again).as("the same call writes the same").isEqualTo(without);
+        assertThat(prompted).as("with a prompt").isNotEqualTo(without);
+    }
+
+    private static String text(List<WhisperSegment> segments) {
+        return segments.stream().map(WhisperSegment::text).collect(Collectors.joining("|"));
+    }
 }
