@@ -5,6 +5,8 @@ import dev.scriptorium.access.Caller;
 import dev.scriptorium.access.RateLimits;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -17,6 +19,8 @@ import java.util.OptionalLong;
  */
 final class Access {
     private static final String CALLER = "scriptorium.caller";
+    /** A refused upload larger than this is answered without reading the rest. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
     private final ApiKeys keys;
     private final boolean anonymous;
     private final Optional<String> adminToken;
@@ -44,18 +48,41 @@ final class Access {
     }
 
     private void check(Context ctx) {
-        if (ctx.path().equals("/api/v1/status")) {
+        if (ctx.path().equals("/api/v1/status") || ctx.path().equals("/api/v1/openapi.json")) {
             return;
         }
-        Caller caller = resolve(ctx);
-        ctx.attribute(CALLER, caller);
         boolean upload = ctx.method().name().equals("POST")
                 && (ctx.path().equals("/api/v1/jobs") || ctx.path().startsWith("/v1/audio/"));
-        OptionalLong retryAfter = upload ? limits.upload(caller.client()) : limits.request(caller.client());
-        if (retryAfter.isPresent()) {
-            ctx.header("Retry-After", String.valueOf(retryAfter.getAsLong()));
-            throw new ApiError(429, "rate_limited", "Too many " + (upload ? "uploads" : "requests")
-                    + " from this client in the last minute. Try again in " + retryAfter.getAsLong() + " s.");
+        try {
+            Caller caller = resolve(ctx);
+            ctx.attribute(CALLER, caller);
+            OptionalLong retryAfter = upload ? limits.upload(caller.client()) : limits.request(caller.client());
+            if (retryAfter.isPresent()) {
+                ctx.header("Retry-After", String.valueOf(retryAfter.getAsLong()));
+                throw new ApiError(429, "rate_limited", "Too many " + (upload ? "uploads" : "requests")
+                        + " from this client in the last minute. Try again in " + retryAfter.getAsLong() + " s.");
+            }
+        } catch (ApiError refused) {
+            if (upload && ctx.path().startsWith("/v1/")) {
+                drainSmallBody(ctx);
+            }
+            throw refused;
+        }
+    }
+
+    /**
+     * OpenAI's SDKs stream the upload and read the answer only once they have sent it all; answering before reading
+     * a small body would cut them off mid-send, and they would report a connection error instead of the refusal.
+     */
+    private static void drainSmallBody(Context ctx) {
+        try (InputStream body = ctx.req().getInputStream()) {
+            long skipped = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; skipped < DRAIN_LIMIT && (read = body.read(buffer)) >= 0; ) {
+                skipped += read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away or sent more than is worth reading: the refusal goes out as it is.
         }
     }
 

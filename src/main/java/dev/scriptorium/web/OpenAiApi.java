@@ -92,7 +92,7 @@ final class OpenAiApi {
             throw e;
         }
         ctx.header(JOB_HEADER, job.id().toString());
-        TranscriptionJob finished = awaitEnd(job.id());
+        TranscriptionJob finished = awaitEnd(ctx, job.id());
         answer(ctx, finished, request);
     }
 
@@ -172,7 +172,7 @@ final class OpenAiApi {
      * Waits for the job to end, up to the longest wait. A client that goes away meanwhile does not stop the job:
      * it may have been a proxy's timeout, and the transcript is then still there under the job's id.
      */
-    private TranscriptionJob awaitEnd(UUID id) throws Exception {
+    private TranscriptionJob awaitEnd(Context ctx, UUID id) throws Exception {
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         long deadline = System.nanoTime() + maxWait.toNanos();
         try (AutoCloseable listening = changes.listen(id, messages::add)) {
@@ -180,6 +180,8 @@ final class OpenAiApi {
             while (!job.status().isFinished()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
+                    // OpenAI's SDKs retry a 504 unless told not to, and a retry would upload the file again.
+                    ctx.header("x-should-retry", "false");
                     throw new ApiError(504, "job_still_running", "The transcription is still running after "
                             + maxWait.toSeconds() + " s; it goes on as job " + id + ": GET /api/v1/jobs/" + id
                             + " shows it, and its transcript will be at /api/v1/jobs/" + id + "/transcript.");

@@ -80,6 +80,7 @@ public final class WebServer implements AutoCloseable {
         OpenAiApi openAi = new OpenAiApi(uploads, jobs, changes, () -> model.get().model(), settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad(), java.time.Duration.ofSeconds(settings.openAiMaxWaitSeconds()));
         String adminPage = resource("/web/admin.html");
+        String openApi = resource("/web/openapi.json");
         Access access = new Access(keys, anonymous, settings.adminToken(),
                 new RateLimits(redis, settings.uploadsPerMinute(), settings.requestsPerMinute()));
         try {
@@ -95,6 +96,7 @@ public final class WebServer implements AutoCloseable {
             openAi.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
+            config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),
                     SpeechStatus.of(speech, settings.vad(), worker), anonymous, settings.maxUploadBytes())));
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(route(ctx), ctx.method().name(),

@@ -60,4 +60,26 @@ class OpenAiLimitsTest {
         assertThat(answer.at("/error/type").asText()).isEqualTo("invalid_request_error");
         assertThat(answer.at("/error/param").asText()).isEqualTo("file");
     }
+
+    @Test
+    void a504TellsOpenAisSdksNotToRetryForARetryWouldUploadAgain() throws Exception {
+        String boundary = "limits-boundary";
+        Path tone = media.tone(60);
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.baseUrl() + "/v1/audio/transcriptions"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.concat(
+                        java.net.http.HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition:"
+                                + " form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--" + boundary
+                                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tone.wav\"\r\n\r\n"),
+                        java.net.http.HttpRequest.BodyPublishers.ofFile(tone),
+                        java.net.http.HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
+                .build();
+
+        var response = stack.api().send(request);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(504);
+        assertThat(response.header("x-should-retry")).isEqualTo("false");
+        assertThat(response.header("Scriptorium-Job-Id")).matches("[0-9a-f-]{36}");
+    }
 }

@@ -126,6 +126,9 @@ public final class ApiClient {
 
     public Response send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        // Every answer of the native API must be what its OpenAPI document says.
+        ApiContract.check(request.method(), request.uri().getPath(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null), response.body());
         return new Response(response.statusCode(), response.headers().map(), response.body());
     }
 
