@@ -1,6 +1,6 @@
 // Drives Scriptorium's /v1 audio API with OpenAI's own SDK and prints what came back as one JSON line.
 // Usage: node client.mjs SCENARIO BASE_URL FILE [API_KEY]
-//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME, prompt:TEXT
+//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME, prompt:TEXT, stream
 import fs from "node:fs";
 import OpenAI from "openai";
 
@@ -23,6 +23,12 @@ async function run() {
       return transcribe({response_format: "verbose_json", timestamp_granularities: ["word", "segment"]});
     case "model":
       return transcribe({model: argument});
+    case "stream": {
+      const stream = await client.audio.transcriptions.create({file: fs.createReadStream(file), model: "whisper-1",
+        stream: true});
+      for await (const event of stream) { /* drained */ }
+      return {data: "streamed"};
+    }
     case "prompt":
       return transcribe({prompt: argument, temperature: 0});
     case "translate": {

@@ -201,4 +201,12 @@ class OpenAiClientTest {
                 + "/api/v1/jobs/" + answer.get("jobId").asText())).header("Authorization", "Bearer " + key).build())
                 .json().get("status").asText()).isEqualTo("completed");
     }
+
+    @Test
+    void streamingIsRefusedWithABadRequestThatSaysSo() throws Exception {
+        JsonNode answer = client("stream", speech, key);
+
+        assertThat(answer.get("errorClass").asText()).as(answer.toString()).isEqualTo("BadRequestError");
+        assertThat(answer.at("/error/param").asText()).isEqualTo("stream");
+    }
 }

@@ -96,6 +96,12 @@ public final class ApiContract {
         }
     }
 
+    /** Validates {@code json} against one of the document's component schemas, e.g. an event's data as a Job. */
+    public static void checkSchema(String component, String json) {
+        validate(component, CACHE.computeIfAbsent("component " + component, ignored -> schema(JSON.createObjectNode()
+                .put("$ref", "#/components/schemas/" + component))), json);
+    }
+
     /** A standalone schema: the response's, with the document's components beside it for its $refs. */
     static JsonSchema schema(JsonNode responseSchema) {
         ObjectNode root = JSON.createObjectNode();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.testing.ApiContract;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestStack;
@@ -211,8 +212,13 @@ class JobStatesApiTest {
         HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(stack.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(stream.statusCode()).isEqualTo(200);
+        ApiContract.check("GET", path, 200, stream.headers().firstValue("Content-Type").orElse(null), "(events)");
         try (Stream<String> lines = stream.body()) {
-            return lines.filter(line -> line.startsWith("data:")).findFirst().orElseThrow().substring(5).strip();
+            String data = lines.filter(line -> line.startsWith("data:")).findFirst().orElseThrow().substring(5)
+                    .strip();
+            // Each event carries the job as GET /api/v1/jobs/{id} answers it.
+            ApiContract.checkSchema("Job", data);
+            return data;
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.embedded.EmbeddedRedis;
 import dev.scriptorium.status.JobEvents;
+import dev.scriptorium.testing.ApiContract;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.Patience;
 import dev.scriptorium.testing.TestMedia;
@@ -154,6 +155,8 @@ class StatusApiTest {
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                 assertThat(type).startsWith("text/event-stream"));
+        ApiContract.check("GET", "/api/v1/jobs/" + id + "/events", stream.statusCode(),
+                stream.headers().firstValue("Content-Type").orElse(null), "(events)");
         List<JsonNode> events = new ArrayList<>();
         List<Long> eventIds = new ArrayList<>();
         CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> stream.body()
