@@ -1,6 +1,6 @@
 // Drives Scriptorium's /v1 audio API with OpenAI's own SDK and prints what came back as one JSON line.
 // Usage: node client.mjs SCENARIO BASE_URL FILE [API_KEY]
-//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME, prompt:TEXT, stream
+//   SCENARIO: transcribe:FORMAT, words, translate, models, model:NAME, prompt:TEXT, stream, idempotent:KEY
 import fs from "node:fs";
 import OpenAI from "openai";
 
@@ -28,6 +28,16 @@ async function run() {
         stream: true});
       for await (const event of stream) { /* drained */ }
       return {data: "streamed"};
+    }
+    case "idempotent": {
+      // The same request twice with one Idempotency-Key, as a retry after a lost answer would send it.
+      const headers = {"Idempotency-Key": argument};
+      const first = await client.audio.transcriptions
+          .create({file: fs.createReadStream(file), model: "whisper-1"}, {headers}).withResponse();
+      const again = await client.audio.transcriptions
+          .create({file: fs.createReadStream(file), model: "whisper-1"}, {headers}).withResponse();
+      return {data: again.data, jobId: first.response.headers.get("scriptorium-job-id"),
+        againJobId: again.response.headers.get("scriptorium-job-id")};
     }
     case "prompt":
       return transcribe({prompt: argument, temperature: 0});

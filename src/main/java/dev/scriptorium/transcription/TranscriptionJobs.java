@@ -37,6 +37,60 @@ public final class TranscriptionJobs {
         listener.changed(job, null);
     }
 
+    /** A job an Idempotency-Key was first sent with, and a digest of that request. */
+    public record IdempotentClaim(UUID jobId, String requestSha256, Instant createdAt) {
+    }
+
+    /**
+     * Creates the job and, in the same transaction, claims {@code key} of {@code owner} for it.
+     *
+     * @return false, with nothing created, if another request claimed the key first (the primary key decides)
+     */
+    public boolean createClaiming(TranscriptionJob job, String owner, String key, String requestSha256) {
+        try {
+            sessions.inTransaction(session -> {
+                session.persist(job);
+                session.persist(new JobStageEvent(job));
+                session.flush();
+                session.createNativeMutationQuery("insert into idempotent_submit (owner, idempotency_key,"
+                                + " request_sha256, job_id, created_at) values (:owner, :key, :sha, :job, :at)")
+                        .setParameter("owner", owner).setParameter("key", key).setParameter("sha", requestSha256)
+                        .setParameter("job", job.id()).setParameter("at", job.createdAt())
+                        .executeUpdate();
+            });
+        } catch (org.hibernate.exception.ConstraintViolationException e) {
+            return false;
+        }
+        listener.changed(job, null);
+        return true;
+    }
+
+    public Optional<IdempotentClaim> claim(String owner, String key) {
+        return sessions.fromTransaction(session -> session.createNativeQuery("select job_id, request_sha256,"
+                        + " created_at from idempotent_submit where owner = :owner and idempotency_key = :key",
+                        Object[].class)
+                .setParameter("owner", owner).setParameter("key", key)
+                .getResultStream().findFirst()
+                .map(row -> new IdempotentClaim((UUID) row[0], ((String) row[1]).strip(), toInstant(row[2]))));
+    }
+
+    /** Frees a key whose claim has expired, so that it names a new job. */
+    public void releaseClaim(String owner, String key) {
+        sessions.inTransaction(session -> session.createNativeMutationQuery("delete from idempotent_submit where"
+                        + " owner = :owner and idempotency_key = :key")
+                .setParameter("owner", owner).setParameter("key", key).executeUpdate());
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        return ((java.sql.Timestamp) value).toInstant();
+    }
+
     public Optional<TranscriptionJob> find(UUID id) {
         return Optional.ofNullable(sessions.fromStatelessTransaction(session -> session.get(TranscriptionJob.class, id)));
     }

@@ -2,6 +2,7 @@ package dev.scriptorium.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
+import dev.scriptorium.ingest.IdempotencyConflictException;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.CaptionOptions;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -95,15 +97,43 @@ final class JobsApi {
             JobOptions options = options(ctx);
             Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
-            TranscriptionJob job = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
-                    Access.caller(ctx).key(),
-                    target -> file.write(target.toString()));
-            ctx.status(HttpStatus.ACCEPTED).header("Location", JobView.location(job.id())).json(JobView.accepted(job));
+            Optional<Uploads.Idempotency> idempotency = idempotency(ctx, file.getSubmittedFileName());
+            Uploads.Submission submission;
+            try {
+                submission = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
+                        Access.caller(ctx).key(), idempotency, target -> file.write(target.toString()));
+            } catch (IdempotencyConflictException e) {
+                throw new ApiError(422, "idempotency_key_reused", e.getMessage());
+            }
+            TranscriptionJob job = submission.job();
+            // A repeat of an earlier request: its job, as it was made then.
+            ctx.status(submission.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                    .header("Location", JobView.location(job.id())).json(JobView.accepted(job));
         } catch (RuntimeException | IOException e) {
             // Only before the file has moved into staging: a written part's delete() would remove the staged file.
             Multipart.discard(files);
             throw e;
         }
+    }
+
+    /**
+     * The request's Idempotency-Key, if it sent one, with a digest of everything else it asked for: the same key
+     * with another file name or other options is another request.
+     */
+    private static Optional<Uploads.Idempotency> idempotency(Context ctx, String filename) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (key.isBlank() || key.length() > 255) {
+            throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters,"
+                    + " such as a UUID made for this request.");
+        }
+        StringBuilder request = new StringBuilder(String.valueOf(filename));
+        for (String field : List.of("language", "task", "word_timestamps", "vad", "prompt", "delete_after")) {
+            request.append('\n').append(field).append('=').append(Objects.toString(ctx.formParam(field), ""));
+        }
+        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), request.toString()));
     }
 
     private JobOptions options(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.scriptorium.web;
 
+import dev.scriptorium.ingest.IdempotencyConflictException;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.openai.OpenAiTranscript;
 import dev.scriptorium.transcription.JobOptions;
@@ -85,8 +86,14 @@ final class OpenAiApi {
         try {
             request = request(ctx, task, files);
             Part file = files.get(0);
-            job = uploads.submit(file.getSubmittedFileName(), request.options(), Optional.empty(),
-                    Access.caller(ctx).key(), target -> file.write(target.toString()));
+            try {
+                // A retry with the Idempotency-Key of an earlier request waits for, and answers, that request's job.
+                job = uploads.submit(file.getSubmittedFileName(), request.options(), Optional.empty(),
+                        Access.caller(ctx).key(), idempotency(ctx, task, file.getSubmittedFileName()),
+                        target -> file.write(target.toString())).job();
+            } catch (IdempotencyConflictException e) {
+                throw new ApiError(422, "idempotency_key_reused", e.getMessage());
+            }
         } catch (RuntimeException | IOException e) {
             Multipart.discard(files);
             throw e;
@@ -94,6 +101,23 @@ final class OpenAiApi {
         ctx.header(JOB_HEADER, job.id().toString());
         TranscriptionJob finished = awaitEnd(ctx, job.id());
         answer(ctx, finished, request);
+    }
+
+    private static Optional<Uploads.Idempotency> idempotency(Context ctx, JobOptions.Task task, String filename) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (key.isBlank() || key.length() > 255) {
+            throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
+        }
+        StringBuilder request = new StringBuilder("/v1 ").append(task.apiName()).append('\n').append(filename);
+        for (String field : List.of("model", "language", "prompt", "response_format", "temperature")) {
+            request.append('\n').append(field).append('=').append(Optional.ofNullable(ctx.formParam(field))
+                    .orElse(""));
+        }
+        request.append("\ntimestamp_granularities=").append(ctx.formParams("timestamp_granularities[]"));
+        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), request.toString()));
     }
 
     /** What the form asks for, checked as OpenAI checks it. */

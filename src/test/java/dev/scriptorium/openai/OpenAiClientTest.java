@@ -209,4 +209,13 @@ class OpenAiClientTest {
         assertThat(answer.get("errorClass").asText()).as(answer.toString()).isEqualTo("BadRequestError");
         assertThat(answer.at("/error/param").asText()).isEqualTo("stream");
     }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAnswersTheFirstJob() throws Exception {
+        JsonNode answer = client("idempotent:" + UUID.randomUUID(), speech, key);
+
+        assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(answer.get("againJobId").asText()).isEqualTo(answer.get("jobId").asText());
+        assertThat(answer.at("/data/text").isTextual()).isTrue();
+    }
 }

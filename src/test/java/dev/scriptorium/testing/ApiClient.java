@@ -57,6 +57,12 @@ public final class ApiClient {
 
     public Response upload(Path file, String filename, Map<String, String> fields, String key)
             throws IOException, InterruptedException {
+        return upload(file, filename, fields, key, Map.of());
+    }
+
+    /** @param headers more request headers, such as Idempotency-Key */
+    public Response upload(Path file, String filename, Map<String, String> fields, String key,
+                           Map<String, String> headers) throws IOException, InterruptedException {
         String boundary = "----scriptorium" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -71,6 +77,7 @@ public final class ApiClient {
         if (key != null) {
             builder.header("Authorization", "Bearer " + key);
         }
+        headers.forEach(builder::header);
         HttpRequest request = builder
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))

@@ -43,6 +43,17 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** Runs a query that returns one number. */
+    /** Runs an update, for a test that moves time along in the database. */
+    public void execute(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = connect();
+             java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
     public long count(String sql, Object... parameters) throws SQLException {
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
