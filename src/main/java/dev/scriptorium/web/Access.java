@@ -5,8 +5,6 @@ import dev.scriptorium.access.Caller;
 import dev.scriptorium.access.RateLimits;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -19,8 +17,6 @@ import java.util.OptionalLong;
  */
 final class Access {
     private static final String CALLER = "scriptorium.caller";
-    /** A refused upload larger than this is answered without reading the rest. */
-    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
     private final ApiKeys keys;
     private final boolean anonymous;
     private final Optional<String> adminToken;
@@ -64,25 +60,10 @@ final class Access {
             }
         } catch (ApiError refused) {
             if (upload && ctx.path().startsWith("/v1/")) {
-                drainSmallBody(ctx);
+                // OpenAI's SDKs read no answer before they have sent their whole body: a small one is read first.
+                Multipart.drainRest(ctx);
             }
             throw refused;
-        }
-    }
-
-    /**
-     * OpenAI's SDKs stream the upload and read the answer only once they have sent it all; answering before reading
-     * a small body would cut them off mid-send, and they would report a connection error instead of the refusal.
-     */
-    private static void drainSmallBody(Context ctx) {
-        try (InputStream body = ctx.req().getInputStream()) {
-            long skipped = 0;
-            byte[] buffer = new byte[64 * 1024];
-            for (int read; skipped < DRAIN_LIMIT && (read = body.read(buffer)) >= 0; ) {
-                skipped += read;
-            }
-        } catch (IOException | RuntimeException e) {
-            // The client went away or sent more than is worth reading: the refusal goes out as it is.
         }
     }
 

@@ -36,6 +36,7 @@ final class Multipart {
             return files;
         } catch (IOException | ServletException | RuntimeException e) {
             if (isSizeLimit(e)) {
+                drainRest(ctx);
                 throw tooLarge(maxUploadBytes);
             }
             if (e instanceof ApiError apiError) {
@@ -43,6 +44,27 @@ final class Multipart {
             }
             throw ApiError.badRequest("bad_multipart", "The upload could not be read as multipart/form-data. "
                     + "Send the file in a field named '" + field + "'.");
+        }
+    }
+
+    /** A refused body is read up to this much before the refusal goes out; a longer one is cut off. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Reads what is left of a refused upload, up to {@link #DRAIN_LIMIT}: a client that streams its upload (OpenAI's
+     * SDKs, curl with chunked encoding) reads the answer only once it has sent everything, and an answer before that
+     * reaches it as a broken connection instead of the refusal.
+     */
+    static void drainRest(Context ctx) {
+        try {
+            java.io.InputStream body = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long drained = 0;
+            for (int read; drained < DRAIN_LIMIT && (read = body.read(buffer)) >= 0; ) {
+                drained += read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The stream is spent or the client went away: the 413 goes out as it is.
         }
     }
 

@@ -78,6 +78,8 @@ final class OpenAiApi {
 
     private void transcribe(Context ctx, JobOptions.Task task) throws Exception {
         if (ctx.req().getContentLengthLong() > maxUploadBytes + Multipart.ENVELOPE_BYTES) {
+            // OpenAI's SDKs read no answer before they have sent their whole body: a small one is read first.
+            Multipart.drainRest(ctx);
             throw Multipart.tooLarge(maxUploadBytes);
         }
         List<Part> files = Multipart.fileParts(ctx, "file", maxUploadBytes);

@@ -51,7 +51,7 @@ class OpenAiLimitsTest {
 
     @Test
     void aChunkedUploadOverTheLimitIs413InOpenAisShape() throws Exception {
-        Path large = media.tone(90);
+        Path large = media.tone(160);
         assertThat(java.nio.file.Files.size(large)).isGreaterThan(MAX_UPLOAD_BYTES);
 
         JsonNode answer = OpenAiClientTest.client(stack, "transcribe:json", large, null);
