@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -116,24 +115,10 @@ final class JobsApi {
         }
     }
 
-    /**
-     * The request's Idempotency-Key, if it sent one, with a digest of everything else it asked for: the same key
-     * with another file name or other options is another request.
-     */
+    /** Another file name or other options with the same Idempotency-Key is another request. */
     private static Optional<Uploads.Idempotency> idempotency(Context ctx, String filename) {
-        String key = ctx.header("Idempotency-Key");
-        if (key == null) {
-            return Optional.empty();
-        }
-        if (key.isBlank() || key.length() > 255) {
-            throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters,"
-                    + " such as a UUID made for this request.");
-        }
-        StringBuilder request = new StringBuilder(String.valueOf(filename));
-        for (String field : List.of("language", "task", "word_timestamps", "vad", "prompt", "delete_after")) {
-            request.append('\n').append(field).append('=').append(Objects.toString(ctx.formParam(field), ""));
-        }
-        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), request.toString()));
+        return IdempotencyKeys.of(ctx, filename, List.of("language", "task", "word_timestamps", "vad", "prompt",
+                "delete_after"));
     }
 
     private JobOptions options(Context ctx) {

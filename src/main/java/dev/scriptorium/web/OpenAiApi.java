@@ -106,20 +106,8 @@ final class OpenAiApi {
     }
 
     private static Optional<Uploads.Idempotency> idempotency(Context ctx, JobOptions.Task task, String filename) {
-        String key = ctx.header("Idempotency-Key");
-        if (key == null) {
-            return Optional.empty();
-        }
-        if (key.isBlank() || key.length() > 255) {
-            throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.");
-        }
-        StringBuilder request = new StringBuilder("/v1 ").append(task.apiName()).append('\n').append(filename);
-        for (String field : List.of("model", "language", "prompt", "response_format", "temperature")) {
-            request.append('\n').append(field).append('=').append(Optional.ofNullable(ctx.formParam(field))
-                    .orElse(""));
-        }
-        request.append("\ntimestamp_granularities=").append(ctx.formParams("timestamp_granularities[]"));
-        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), request.toString()));
+        return IdempotencyKeys.of(ctx, "/v1 " + task.apiName() + " " + filename, List.of("model", "language",
+                "prompt", "response_format", "temperature", "timestamp_granularities[]"));
     }
 
     /** What the form asks for, checked as OpenAI checks it. */

@@ -24,7 +24,8 @@ class SileroVadTest {
 
     @BeforeAll
     static void extractAScene() throws Exception {
-        SpeechScene scene = SpeechScene.allSpeech(dir.resolve("scene"), 150);
+        // Ten one-minute segments: two batches of eight, so that a second thread has a batch of its own to run.
+        SpeechScene scene = SpeechScene.allSpeech(dir.resolve("scene"), 600);
         pcm = dir.resolve("audio.f32");
         try (MediaFile media = MediaFile.open(scene.wav(), "scene.wav")) {
             ExtractedAudio audio = media.extractPcm(pcm, 3600, seconds -> { });
