@@ -33,9 +33,14 @@ public final class Main {
             "             one retention cleanup run, then exit; --dry-run prints what would be deleted",
             "",
             "Tools:",
-            "  keys create NAME [--admin]   create an API key (printed once; only its hash is stored)",
+            "  keys create NAME [--admin] [--webhook URL]",
+            "             create an API key (printed once; only its hash is stored) and its webhook signing",
+            "             secret; --webhook sets where its jobs' events go unless a job names a URL",
+            "  keys webhook NAME URL|none   set or clear a key's default webhook URL",
+            "  keys rotate-webhook-secret NAME",
+            "             give a key a new webhook signing secret (printed once)",
             "  keys revoke NAME             revoke an API key",
-            "             both use DATABASE_URL if it is set, else serve's embedded PostgreSQL in DATA_DIR",
+            "             all use DATABASE_URL if it is set, else serve's embedded PostgreSQL in DATA_DIR",
             "             (./data): the running serve's, or, while serve is stopped, started for the command",
             "  models synthesize [OUT] [--dims tiny|base|small|medium|large-v3] [--seed N] [--english-only]",
             "             write a synthetic ggml Whisper model with random weights: its transcripts are nonsense",
@@ -147,11 +152,9 @@ public final class Main {
     }
 
     private static int keys(String[] args) {
-        boolean create = args.length >= 2 && args[0].equals("create")
-                && (args.length == 2 || args.length == 3 && args[2].equals("--admin"));
-        boolean revoke = args.length == 2 && args[0].equals("revoke");
-        if (!create && !revoke) {
-            System.err.println("Usage: java -jar scriptorium.jar keys create NAME [--admin] | keys revoke NAME");
+        if (!KeysCommand.valid(args)) {
+            System.err.println("Usage: java -jar scriptorium.jar keys create NAME [--admin] [--webhook URL]"
+                    + " | keys webhook NAME URL|none | keys rotate-webhook-secret NAME | keys revoke NAME");
             return 2;
         }
         try {
@@ -188,17 +191,7 @@ public final class Main {
 
     private static int keys(String[] args, String jdbcUrl, String user, String password) throws Exception {
         try (Database database = Database.open(jdbcUrl, user, password, 2)) {
-            ApiKeys keys = new ApiKeys(database.dataSource());
-            if (args[0].equals("revoke")) {
-                boolean revoked = keys.revoke(args[1]);
-                System.out.println(revoked ? "Revoked key " + args[1] : "No live key named " + args[1]);
-                return revoked ? 0 : 1;
-            }
-            ApiKeys.Created created = keys.create(args[1], args.length == 3);
-            System.out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + args[1]
-                    + ". Store it now; it is not shown again:");
-            System.out.println(created.secret());
-            return 0;
+            return new KeysCommand(new ApiKeys(database.dataSource()), System.out).run(args);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import dev.scriptorium.webhook.WebhookSignature;
 
 /**
  * API keys in PostgreSQL, kept as SHA-256 hashes: a key is shown once, when it is created, and cannot be read back.
@@ -36,14 +37,22 @@ public final class ApiKeys {
     public record Key(UUID id, String name, boolean admin) {
     }
 
-    /** A new key and its secret, which exists only in this object and is never stored. */
-    public record Created(Key key, String secret) {
+    /**
+     * A new key and its secret, which exists only in this object and is never stored, and the secret that signs its
+     * webhooks (stored, since signing needs it, but shown only here and when rotated).
+     */
+    public record Created(Key key, String secret, String webhookSecret) {
     }
 
     private record Cached(Optional<Key> key, long at) {
     }
 
     public Created create(String name, boolean admin) throws SQLException {
+        return create(name, admin, Optional.empty());
+    }
+
+    /** @param webhook where the key's jobs announce their end unless a job names another URL */
+    public Created create(String name, boolean admin, Optional<java.net.URI> webhook) throws SQLException {
         if (name == null || !name.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("a key's name is 1 to 100 letters, digits, dots, dashes or underscores");
         }
@@ -51,17 +60,51 @@ public final class ApiKeys {
         RANDOM.nextBytes(random);
         String secret = "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Key key = new Key(UUID.randomUUID(), name, admin);
+        String webhookSecret = WebhookSignature.newSecret();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("insert into api_key (id, name, key_hash, admin,"
-                     + " created_at) values (?, ?, ?, ?, ?)")) {
+                     + " created_at, webhook_url, webhook_secret) values (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, key.id());
             insert.setString(2, name);
             insert.setString(3, hash(secret));
             insert.setBoolean(4, admin);
             insert.setTimestamp(5, Timestamp.from(Instant.now()));
+            insert.setString(6, webhook.map(java.net.URI::toString).orElse(null));
+            insert.setString(7, webhookSecret);
             insert.executeUpdate();
         }
-        return new Created(key, secret);
+        return new Created(key, secret, webhookSecret);
+    }
+
+    /**
+     * Sets or clears the key's default webhook URL.
+     *
+     * @return false if there is no live key of that name
+     */
+    public boolean setWebhook(String name, Optional<java.net.URI> url) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update api_key set webhook_url = ? where name = ? and revoked_at is null")) {
+            update.setString(1, url.map(java.net.URI::toString).orElse(null));
+            update.setString(2, name);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Gives the key a new webhook signing secret; events signed from now on use it.
+     *
+     * @return the new secret, or empty if there is no live key of that name
+     */
+    public Optional<String> rotateWebhookSecret(String name) throws SQLException {
+        String webhookSecret = WebhookSignature.newSecret();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update api_key set webhook_secret = ? where name = ? and revoked_at is null")) {
+            update.setString(1, webhookSecret);
+            update.setString(2, name);
+            return update.executeUpdate() == 1 ? Optional.of(webhookSecret) : Optional.empty();
+        }
     }
 
     /** The live key with this secret, if any. */

@@ -13,6 +13,7 @@ import dev.scriptorium.embedded.EmbeddedSupervisor;
 import dev.scriptorium.embedded.SupervisedService;
 import dev.scriptorium.ingest.IngestQueue;
 import dev.scriptorium.ingest.IngestStep;
+import dev.scriptorium.ingest.MediaDownload;
 import dev.scriptorium.ingest.UploadStaging;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.metrics.DatabaseGauges;
@@ -24,9 +25,12 @@ import dev.scriptorium.reconcile.Reconciler;
 import dev.scriptorium.retention.CleanupStep;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.retention.RetentionCleanup;
+import dev.scriptorium.outbound.OutboundGuard;
+import dev.scriptorium.outbound.OutboundHttp;
 import dev.scriptorium.status.JobEvents;
 import dev.scriptorium.status.WorkerHeartbeat;
 import dev.scriptorium.storage.ObjectStore;
+import dev.scriptorium.storage.SourceBuckets;
 import dev.scriptorium.storage.StorageSettings;
 import dev.scriptorium.transcription.ChunkCheckpoints;
 import dev.scriptorium.transcription.ChunkClaims;
@@ -39,6 +43,11 @@ import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.Readiness;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
+import dev.scriptorium.webhook.WebhookDeliveries;
+import dev.scriptorium.webhook.WebhookOutbox;
+import dev.scriptorium.webhook.WebhookQueue;
+import dev.scriptorium.webhook.WebhookStep;
+import dev.scriptorium.webhook.Webhooks;
 import dev.scriptorium.whisper.ModelChoice;
 import dev.scriptorium.whisper.ModelStatus;
 import java.net.URI;
@@ -63,6 +72,8 @@ import redis.clients.jedis.RedisClient;
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     private static final long SLOW_CLOSE_MILLIS = 500;
+    private static final Duration OUTBOUND_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration OUTBOUND_READ_TIMEOUT = Duration.ofSeconds(30);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private WebServer web;
     private ManagementServer management;
@@ -73,6 +84,7 @@ public final class Application implements AutoCloseable {
     private Role role;
     private String httpHost;
     private Integer dashboardPort;
+    private String whisperModelFile;
 
     private Application() {
     }
@@ -91,6 +103,7 @@ public final class Application implements AutoCloseable {
     private void boot(Role role, ScriptoriumConfig config) throws Exception {
         this.role = role;
         this.httpHost = config.http().host();
+        this.whisperModelFile = config.whisper().model().getFileName().toString();
         Ports.requireFree(listeners(role, config));
         ObjectMapper json = Json.create();
         Metrics metrics = new Metrics();
@@ -129,10 +142,21 @@ public final class Application implements AutoCloseable {
         supervisor = embedded.isEmpty() ? null : new EmbeddedSupervisor(embedded);
         RedisClient redis = own(RedisClient.create(redisUrl));
 
+        OutboundGuard guard = config.outbound().guard();
+        // Built before the queues, so that they close after the queues' servers have stopped using them.
+        OutboundHttp outbound = role.ingest() ? own(new OutboundHttp(guard, OUTBOUND_CONNECT_TIMEOUT,
+                OUTBOUND_READ_TIMEOUT)) : null;
+        SourceBuckets sourceBuckets = role.ingest() ? own(new SourceBuckets(config.ingest().sourceStore()
+                .orElse(storageSettings), config.ingest().sourceBuckets())) : null;
+        JobQueue webhookJobs = own(new JobQueue("webhook", database.dataSource()));
+        WebhookQueue webhookQueue = new WebhookQueue(webhookJobs);
+        WebhookDeliveries deliveries = new WebhookDeliveries(database.dataSource());
+        Webhooks webhooks = new Webhooks(deliveries, webhookQueue, guard,
+                config.webhooks().anonymousSecret().isPresent());
         // Microseconds, as PostgreSQL keeps them: a job's times read back equal the times it was written with.
         jobs = new TranscriptionJobs(database.sessions(), Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000)),
                 new JobEvents(redis, json, StatusEntry.encoder(json)).andThen(metrics.jobListener())
-                        .andThen(new JobEndLog()));
+                        .andThen(new JobEndLog()).andThen(webhooks), new WebhookOutbox());
         JobQueue ingestJobs = own(new JobQueue("ingest", database.dataSource()));
         JobQueue transcribeJobs = own(new JobQueue("transcribe", database.dataSource()));
         IngestQueue ingest = new IngestQueue(ingestJobs);
@@ -140,10 +164,15 @@ public final class Application implements AutoCloseable {
         Duration poll = Duration.ofSeconds(config.pipeline().pollSeconds());
 
         if (role.ingest()) {
-            IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription, metrics);
+            IngestStep ingestStep = new IngestStep(jobs, staging, store, transcription, metrics,
+                    Optional.of(new MediaDownload(outbound, sourceBuckets, config.http().maxUploadBytes(),
+                            config.ingest().downloadDeadline())), this::workersModel);
             // The recurring cleanup fires on this queue's master server, so its handler lives here too.
             ingestJobs.startServer(config.ingest().workers(), poll,
                     Map.of(IngestStep.class, ingestStep, CleanupStep.class, new CleanupStep(cleanup, metrics)));
+            webhookJobs.startServer(config.webhooks().workers(), poll, Map.of(WebhookStep.class,
+                    new WebhookStep(deliveries, jobs, webhookQueue, outbound, config.webhooks(), json,
+                            Clock.systemUTC())));
         }
         if (role.transcription()) {
             ChunkCheckpoints checkpoints = new ChunkCheckpoints(database.sessions(), json);
@@ -159,9 +188,10 @@ public final class Application implements AutoCloseable {
         }
         if (role.schedules()) {
             metrics.register(new DatabaseGauges(database.dataSource(), List.of(ingestJobs.name(),
-                    transcribeJobs.name())));
+                    transcribeJobs.name(), webhookJobs.name())));
             ingestJobs.scheduleRecurrently(CleanupStep.RECURRING_ID, config.retention().cron(),
                     (CleanupStep step) -> step.run());
+            webhookQueue.scheduleSweep();
             own(new ReconcileLoop(new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     config.reconcileInterval()));
             if (config.dashboardPort() > 0) {
@@ -201,7 +231,7 @@ public final class Application implements AutoCloseable {
                             List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     model, config.speech(), worker != null, this::modelStatus,
-                    ingest::workerCount, transcription::workerCount, readiness, metrics);
+                    ingest::workerCount, transcription::workerCount, readiness, metrics, webhooks);
             web = own(Ports.bind(http(config), server::start));
         }
         ManagementServer managementServer = new ManagementServer(config.http().host(), config.managementPort(), json,
@@ -232,6 +262,17 @@ public final class Application implements AutoCloseable {
 
     private static Listener management(ScriptoriumConfig config) {
         return Listener.of("MANAGEMENT_PORT", config.http().host(), config.managementPort());
+    }
+
+    /**
+     * The model file jobs are transcribed with: this process's worker's (serve), else the one WHISPER_MODEL names,
+     * which the worker role runs too.
+     */
+    private Optional<String> workersModel() {
+        if (worker != null) {
+            return Optional.of(worker.modelName());
+        }
+        return Optional.of(whisperModelFile);
     }
 
     /** Operators only: never on the public port (see scheduler/README.md). */

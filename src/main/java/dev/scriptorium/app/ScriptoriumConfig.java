@@ -10,6 +10,10 @@ import dev.scriptorium.whisper.WhisperSettings;
 import dev.scriptorium.sandbox.SandboxSettings;
 import dev.scriptorium.sandbox.TimeLimits;
 import dev.scriptorium.speech.SpeechSettings;
+import dev.scriptorium.outbound.Cidr;
+import dev.scriptorium.outbound.OutboundSettings;
+import dev.scriptorium.webhook.WebhookSettings;
+import dev.scriptorium.webhook.WebhookSignature;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +37,8 @@ public record ScriptoriumConfig(
         SandboxSettings sandbox,
         SpeechSettings speech,
         RetentionSettings retention,
+        OutboundSettings outbound,
+        WebhookSettings webhooks,
         int managementPort,
         int dashboardPort,
         Duration reconcileInterval) {
@@ -74,7 +80,10 @@ public record ScriptoriumConfig(
                         env.longValue("OPENAI_MAX_WAIT_SECONDS", 3600, 1, 7 * 24 * 3600)),
                 new IngestSettings(
                         env.path("STAGING_DIR", dataDir.resolve("staging")),
-                        env.integer("INGEST_WORKERS", 2, 1, 64)),
+                        env.integer("INGEST_WORKERS", 2, 1, 64),
+                        Duration.ofSeconds(env.integer("DOWNLOAD_DEADLINE_SECONDS", 3600, 1, 7 * 24 * 3600)),
+                        sourceStore(env),
+                        sourceBuckets(env)),
                 new PipelineSettings(
                         env.path("WORK_DIR", dataDir.resolve("work")),
                         env.longValue("MAX_DURATION_SECONDS", 4 * 3600, 1, 7 * 24 * 3600),
@@ -93,6 +102,8 @@ public record ScriptoriumConfig(
                 sandbox(env, slots),
                 speech(env),
                 retention(env),
+                outbound(env),
+                webhooks(env),
                 env.integer("MANAGEMENT_PORT", 8081, 0, 65535),
                 env.integer("DASHBOARD_PORT", 8000, 0, 65534),
                 Duration.ofSeconds(env.integer("RECONCILE_SECONDS", 30, 5, 3600)));
@@ -125,6 +136,76 @@ public record ScriptoriumConfig(
                 Duration.ofDays(env.integer("RETENTION_FAILED_DAYS", 14, 0, 36500)),
                 Duration.ofHours(env.integer("RETENTION_ORPHAN_GRACE_HOURS", 24, 1, 24 * 365)),
                 cron, env.integer("CLEANUP_BATCH_SIZE", 1000, 1, 1000));
+    }
+
+    /** OUTBOUND_ALLOW_PRIVATE: true, false, or the CIDR ranges to open, comma-separated. */
+    private static OutboundSettings outbound(Environment env) {
+        String raw = env.string("OUTBOUND_ALLOW_PRIVATE", "false").strip();
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return new OutboundSettings(raw.equalsIgnoreCase("true"), List.of());
+        }
+        List<Cidr> ranges = new java.util.ArrayList<>();
+        for (String part : raw.split(",")) {
+            try {
+                ranges.add(Cidr.parse(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("OUTBOUND_ALLOW_PRIVATE must be true, false or CIDR ranges such as "
+                        + "'10.1.0.0/16,fd12::/16': " + e.getMessage());
+            }
+        }
+        return new OutboundSettings(false, ranges);
+    }
+
+    /** SOURCE_S3_ENDPOINT and its credentials, when s3:// URLs read from another store than the service's own. */
+    private static Optional<StorageSettings> sourceStore(Environment env) {
+        Optional<URI> endpoint = env.uri("SOURCE_S3_ENDPOINT", "http", "https");
+        if (endpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        String accessKey = env.optional("SOURCE_S3_ACCESS_KEY").orElseThrow(() -> new ConfigException(
+                "SOURCE_S3_ACCESS_KEY is required when SOURCE_S3_ENDPOINT is set"));
+        String secretKey = env.optional("SOURCE_S3_SECRET_KEY").orElseThrow(() -> new ConfigException(
+                "SOURCE_S3_SECRET_KEY is required when SOURCE_S3_ENDPOINT is set"));
+        return Optional.of(new StorageSettings(endpoint.get(), "unused", accessKey, secretKey,
+                env.string("SOURCE_S3_REGION", "us-east-1"), env.bool("SOURCE_S3_PATH_STYLE", true)));
+    }
+
+    private static List<String> sourceBuckets(Environment env) {
+        List<String> buckets = new java.util.ArrayList<>();
+        for (String part : env.string("SOURCE_S3_BUCKETS", "").split(",")) {
+            String bucket = part.strip();
+            if (bucket.isEmpty()) {
+                continue;
+            }
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new ConfigException("SOURCE_S3_BUCKETS lists bucket names separated by commas, but '" + bucket
+                        + "' is not a valid bucket name");
+            }
+            buckets.add(bucket);
+        }
+        return buckets;
+    }
+
+    private static WebhookSettings webhooks(Environment env) {
+        Optional<String> secret = env.optional("WEBHOOK_SECRET");
+        secret.ifPresent(value -> {
+            try {
+                WebhookSignature.key(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("WEBHOOK_SECRET is wrong: " + e.getMessage());
+            }
+        });
+        List<Duration> delays = WebhookSettings.DEFAULT_RETRY_DELAYS;
+        Optional<String> schedule = env.optional("WEBHOOK_RETRY_DELAYS");
+        if (schedule.isPresent()) {
+            delays = new java.util.ArrayList<>();
+            for (String part : schedule.get().split(",")) {
+                delays.add(HumanDuration.parse("WEBHOOK_RETRY_DELAYS", part.strip()));
+            }
+        }
+        return new WebhookSettings(secret, delays,
+                Duration.ofSeconds(env.integer("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60)),
+                env.integer("WEBHOOK_WORKERS", 4, 1, 64));
     }
 
     private static SpeechSettings speech(Environment env) {

@@ -5,6 +5,7 @@ import dev.scriptorium.transcription.JobOptions;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -38,19 +39,7 @@ public final class Uploads {
 
     public TranscriptionJob submit(String originalFilename, JobOptions options, UploadedContent content)
             throws IOException {
-        return submit(originalFilename, options, java.util.Optional.empty(), java.util.Optional.empty(), content);
-    }
-
-    /**
-     * @param deleteAfterSeconds when set, the job goes this long after it ends, whatever the retention policy
-     * @param owner              the API key that uploads it; none for anonymous use
-     */
-    public TranscriptionJob submit(String originalFilename, JobOptions options,
-                                   java.util.Optional<Long> deleteAfterSeconds, java.util.Optional<UUID> owner,
-                                   UploadedContent content)
-            throws IOException {
-        return submit(originalFilename, options, deleteAfterSeconds, owner, java.util.Optional.empty(), content)
-                .job();
+        return submit(JobRequest.of(originalFilename, options), content).job();
     }
 
     /** An {@code Idempotency-Key} as one caller sent it, with a digest of what else the request asked for. */
@@ -62,44 +51,85 @@ public final class Uploads {
     }
 
     /**
-     * As {@link #submit(String, JobOptions, java.util.Optional, java.util.Optional, UploadedContent)}; with an
-     * idempotency key, a repeat of a request within {@link #IDEMPOTENCY_WINDOW} answers the job the first one made,
-     * and changes nothing.
+     * Stages the media under a new job id, records the job as queued and queues its ingest. With an idempotency
+     * key, a repeat of a request within {@link #IDEMPOTENCY_WINDOW} answers the job the first one made, and changes
+     * nothing.
      *
      * @throws IdempotencyConflictException if the key was sent with a different request
      */
-    public Submission submit(String originalFilename, JobOptions options, java.util.Optional<Long> deleteAfterSeconds,
-                             java.util.Optional<UUID> owner, java.util.Optional<Idempotency> idempotency,
-                             UploadedContent content) throws IOException {
+    public Submission submit(JobRequest request, UploadedContent content) throws IOException {
         UUID id = UUID.randomUUID();
         Path staged = staging.path(id);
         content.writeTo(staged);
-        TranscriptionJob job = TranscriptionJob.queued(id, displayName(originalFilename), options,
-                Files.size(staged), jobs.clock().instant());
-        job.deleteAfter(deleteAfterSeconds.orElse(null));
-        job.ownedBy(owner.orElse(null));
+        TranscriptionJob job = job(id, request, request.filename(), Files.size(staged));
         try {
-            if (idempotency.isPresent()) {
-                java.util.Optional<TranscriptionJob> earlier = createOnce(job, idempotency.get(), staged);
-                if (earlier.isPresent()) {
-                    Files.deleteIfExists(staged);
-                    return new Submission(earlier.get(), true);
-                }
+            Submission submission = record(job, request, digest -> Sha256.of(digest, staged));
+            if (submission.replayed()) {
+                Files.deleteIfExists(staged);
             } else {
-                jobs.create(job);
+                metrics.uploaded(job.mediaSizeBytes().orElse(0L));
             }
+            return submission;
         } catch (RuntimeException e) {
             Files.deleteIfExists(staged);
             throw e;
         }
-        metrics.uploaded(job.mediaSizeBytes().orElse(0L));
+    }
+
+    /**
+     * Records a job whose media the ingest queue fetches from {@code source} (http, https or s3) and queues it; as
+     * {@link #submit(JobRequest, UploadedContent)} otherwise. The file name defaults to the URL's last segment.
+     */
+    public Submission submitFrom(JobRequest request, URI source) throws IOException {
+        String filename = request.filename() != null && !request.filename().isBlank() ? request.filename()
+                : lastSegment(source);
+        TranscriptionJob job = job(UUID.randomUUID(), request, filename, null);
+        job.fetchFrom(source);
+        return record(job, request, digest -> Sha256.of(digest + "\n" + source));
+    }
+
+    private TranscriptionJob job(UUID id, JobRequest request, String filename, Long size) {
+        TranscriptionJob job = TranscriptionJob.queued(id, displayName(filename), request.options(), size,
+                jobs.clock().instant());
+        job.deleteAfter(request.deleteAfterSeconds().orElse(null));
+        job.ownedBy(request.owner().orElse(null));
+        job.announceTo(request.webhookUrl().orElse(null));
+        job.allowReuse(request.reuse());
+        return job;
+    }
+
+    /** What a request with an idempotency key is compared by: its fields' digest and what it sent. */
+    @FunctionalInterface
+    private interface RequestDigest {
+        String of(String fieldsDigest) throws IOException;
+    }
+
+    private Submission record(TranscriptionJob job, JobRequest request, RequestDigest digest) throws IOException {
+        if (request.idempotency().isPresent()) {
+            Uploads.Idempotency idempotency = request.idempotency().get();
+            java.util.Optional<TranscriptionJob> earlier = createOnce(job, idempotency,
+                    digest.of(idempotency.requestDigest()));
+            if (earlier.isPresent()) {
+                return new Submission(earlier.get(), true);
+            }
+        } else {
+            jobs.create(job);
+        }
         // The row is committed first: if enqueueing fails now, the start-up reconciliation queues the job again.
         try {
-            ingest.enqueue(id);
+            ingest.enqueue(job.id());
         } catch (RuntimeException e) {
-            log.warn("Job {} is recorded but could not be queued yet; it will be queued on reconciliation", id, e);
+            log.warn("Job {} is recorded but could not be queued yet; it will be queued on reconciliation",
+                    job.id(), e);
         }
         return new Submission(job, false);
+    }
+
+    private static String lastSegment(URI source) {
+        String path = source.getPath() == null ? "" : source.getPath();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return last.isBlank() ? "download" : java.net.URLDecoder.decode(last.replace("+", "%2B"),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** How long an idempotency key names the job it was first sent with. */
@@ -112,8 +142,7 @@ public final class Uploads {
      * @return the earlier job, if the key names one
      */
     private java.util.Optional<TranscriptionJob> createOnce(TranscriptionJob job, Idempotency idempotency,
-                                                            Path staged) throws IOException {
-        String digest = digest(idempotency.requestDigest(), staged);
+                                                            String digest) {
         for (int tries = 0; tries < 3; tries++) {
             java.util.Optional<TranscriptionJobs.IdempotentClaim> claim = jobs.claim(idempotency.caller(),
                     idempotency.key());
@@ -135,24 +164,6 @@ public final class Uploads {
             }
         }
         throw new IllegalStateException("could not claim idempotency key " + idempotency.key());
-    }
-
-    /** SHA-256 over what the request asked for and the bytes it sent. */
-    private static String digest(String request, Path staged) throws IOException {
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            sha.update(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            try (java.io.InputStream in = Files.newInputStream(staged)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int read; (read = in.read(buffer)) > 0; ) {
-                    sha.update(buffer, 0, read);
-                }
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The file's own name without any directory part, control characters or excess length. */

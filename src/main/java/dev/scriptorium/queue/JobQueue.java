@@ -78,6 +78,14 @@ public final class JobQueue implements AutoCloseable {
         }
     }
 
+    /** Adds the job to run at {@code at}, unless one with this id is already in the queue's storage. */
+    public <S> void schedule(UUID id, java.time.Instant at, IocJobLambda<S> job) {
+        if (contains(id)) {
+            return;
+        }
+        scheduler.schedule(id, at, job);
+    }
+
     /** What {@link #ensureEnqueued} found. */
     public enum Ensured {
         /** Waiting, scheduled for a retry, or running: nothing to do. */

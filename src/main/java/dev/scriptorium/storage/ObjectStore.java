@@ -29,20 +29,7 @@ public final class ObjectStore implements AutoCloseable {
 
     public ObjectStore(StorageSettings settings) {
         this.bucket = settings.bucket();
-        this.s3 = S3Client.builder()
-                .endpointOverride(settings.endpoint())
-                .region(Region.of(settings.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
-                // Checksums only where S3 requires them: several S3-compatible servers reject the SDK's defaults.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(5))
-                        .build())
-                .build();
+        this.s3 = S3Clients.create(settings);
     }
 
     /** Creates the bucket if it does not exist yet. */

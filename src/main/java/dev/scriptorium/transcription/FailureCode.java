@@ -18,6 +18,14 @@ public enum FailureCode {
     TOO_LONG,
     /** The staged upload vanished before it reached object storage. */
     UPLOAD_MISSING,
+    /** Media named by URL or S3 key could not be fetched: unreachable, missing, or answered other than 2xx. */
+    DOWNLOAD_FAILED,
+    /** Media named by URL or S3 key may not be fetched: the outbound guard or the bucket list refused it. */
+    DOWNLOAD_FORBIDDEN,
+    /** Media named by URL or S3 key is larger than MAX_UPLOAD_BYTES. */
+    TOO_LARGE,
+    /** Media named by URL or S3 key did not arrive in time. */
+    DOWNLOAD_TIMEOUT,
     /** The stored media object is gone. */
     MEDIA_MISSING,
     /** Whisper could not process the audio. */

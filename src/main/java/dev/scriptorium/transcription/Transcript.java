@@ -62,4 +62,14 @@ public class Transcript {
     public String model() { return model; }
     public Instant createdAt() { return createdAt; }
     public List<TranscriptSegment> segments() { return List.copyOf(segments); }
+
+    /** The same transcript for another job: the segments are copied, so that each job owns its own rows. */
+    Transcript copyFor(UUID otherJob, Instant now) {
+        List<TranscriptSegment> copied = new ArrayList<>();
+        for (TranscriptSegment segment : segments) {
+            copied.add(new TranscriptSegment(segment.start(), segment.end(), segment.text(), segment.wordsOrNull(),
+                    segment.avgLogprob().orElse(null)).withNoSpeechProb(segment.noSpeechProb().orElse(null)));
+        }
+        return new Transcript(otherJob, copied, model, now);
+    }
 }

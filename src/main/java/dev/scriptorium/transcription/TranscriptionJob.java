@@ -84,6 +84,16 @@ public class TranscriptionJob {
     private Double etaSeconds;
     @Column(name = "owner_key")
     private UUID ownerKey;
+    @Column(name = "webhook_url")
+    private String webhookUrl;
+    @Column(name = "source_url")
+    private String sourceUrl;
+    @Column(name = "media_sha256")
+    private String mediaSha256;
+    @Column(name = "reused_from")
+    private UUID reusedFrom;
+    @Column(nullable = false)
+    private boolean reuse = true;
     @Column(name = "delete_after_seconds")
     private Long deleteAfterSeconds;
     @Column(name = "legal_hold", nullable = false)
@@ -105,6 +115,11 @@ public class TranscriptionJob {
     }
 
     public static TranscriptionJob queued(UUID id, String filename, JobOptions options, long sizeBytes, Instant now) {
+        return queued(id, filename, options, Long.valueOf(sizeBytes), now);
+    }
+
+    /** @param sizeBytes the upload's size; null while unknown (media fetched by URL) */
+    public static TranscriptionJob queued(UUID id, String filename, JobOptions options, Long sizeBytes, Instant now) {
         TranscriptionJob job = new TranscriptionJob();
         job.id = id;
         job.status = JobStatus.QUEUED;
@@ -244,6 +259,16 @@ public class TranscriptionJob {
         completedAt = null;
     }
 
+    /** Where the ingest queue fetches the media from (http, https or s3), instead of a staged upload. */
+    public void fetchFrom(java.net.URI source) {
+        this.sourceUrl = source == null ? null : source.toString();
+    }
+
+    /** Where the job's end is announced; without it, the owner key's default URL, if any. */
+    public void announceTo(java.net.URI url) {
+        this.webhookUrl = url == null ? null : url.toString();
+    }
+
     /** The API key that created the job; none for anonymous use. */
     public void ownedBy(UUID key) {
         ownerKey = key;
@@ -279,6 +304,42 @@ public class TranscriptionJob {
             processedSeconds = mediaDurationSeconds;
         }
         completedAt = now;
+    }
+
+    /** Whether an earlier transcript of byte-identical media may stand in for running Whisper (the default). */
+    public void allowReuse(boolean allowed) {
+        reuse = allowed;
+    }
+
+    /** The stored media's SHA-256, once ingest has stored it. */
+    public void hashed(String sha256) {
+        mediaSha256 = sha256;
+    }
+
+    /**
+     * Completes an ingesting job with a copy of an earlier job's result, for the same bytes and options: what its
+     * media was, what language and speech were found, and that it was reused. The transcript is copied beside it.
+     */
+    public void completeAsCopyOf(TranscriptionJob earlier, String key, long sizeBytes, Instant now) {
+        requireStatus(JobStatus.PROCESSING, JobStatus.COMPLETED);
+        mediaKey = key;
+        mediaSizeBytes = sizeBytes;
+        mediaContainer = earlier.mediaContainer;
+        mediaAudioCodec = earlier.mediaAudioCodec;
+        mediaDurationSeconds = earlier.mediaDurationSeconds;
+        pinnedLanguage = earlier.pinnedLanguage;
+        languageSource = earlier.languageSource;
+        languageProbability = earlier.languageProbability;
+        languageCandidates = earlier.languageCandidates;
+        speechDetection = earlier.speechDetection;
+        speechSeconds = earlier.speechSeconds;
+        speechPlan = earlier.speechPlan;
+        note = earlier.note;
+        reusedFrom = earlier.id;
+        if (startedAt == null) {
+            startedAt = now;
+        }
+        complete(now);
     }
 
     public void fail(FailureCode code, String reason, Instant now) {
@@ -349,6 +410,11 @@ public class TranscriptionJob {
     public boolean quarantined() { return quarantined; }
     public Optional<Double> etaSeconds() { return Optional.ofNullable(etaSeconds); }
     public Optional<UUID> ownerKey() { return Optional.ofNullable(ownerKey); }
+    public Optional<String> mediaSha256() { return Optional.ofNullable(mediaSha256); }
+    public Optional<UUID> reusedFrom() { return Optional.ofNullable(reusedFrom); }
+    public boolean reuseAllowed() { return reuse; }
+    public Optional<java.net.URI> sourceUrl() { return Optional.ofNullable(sourceUrl).map(java.net.URI::create); }
+    public Optional<java.net.URI> webhookUrl() { return Optional.ofNullable(webhookUrl).map(java.net.URI::create); }
     public Optional<Long> deleteAfterSeconds() { return Optional.ofNullable(deleteAfterSeconds); }
     public boolean legalHold() { return legalHold; }
     public Optional<Instant> mediaDeletedAt() { return Optional.ofNullable(mediaDeletedAt); }

@@ -18,11 +18,18 @@ public final class TranscriptionJobs {
     private final SessionFactory sessions;
     private final Clock clock;
     private final JobChangeListener listener;
+    private final JobEndOutbox outbox;
 
     public TranscriptionJobs(SessionFactory sessions, Clock clock, JobChangeListener listener) {
+        this(sessions, clock, listener, JobEndOutbox.NONE);
+    }
+
+    /** @param outbox written in the transaction that ends a job */
+    public TranscriptionJobs(SessionFactory sessions, Clock clock, JobChangeListener listener, JobEndOutbox outbox) {
         this.sessions = sessions;
         this.clock = clock;
         this.listener = listener;
+        this.outbox = outbox;
     }
 
     public Clock clock() {
@@ -111,6 +118,9 @@ public final class TranscriptionJobs {
                 if (job.status() != before[0] || !job.stage().equals(stageBefore)) {
                     session.persist(new JobStageEvent(job));
                 }
+                if (job.status() != before[0] && job.status().isFinished()) {
+                    outbox.ended(session, job);
+                }
             }
             return job;
         });
@@ -141,6 +151,59 @@ public final class TranscriptionJobs {
                     .setParameter("id", id).executeUpdate();
             job.complete(clock.instant());
             session.persist(new JobStageEvent(job));
+            outbox.ended(session, job);
+            return job;
+        });
+        if (completed == null) {
+            return false;
+        }
+        listener.changed(completed, JobStatus.PROCESSING);
+        return true;
+    }
+
+    /**
+     * The newest completed job of the same key with the same media bytes and options as {@code job}, whose
+     * transcript {@code model} made: its result can stand in for running Whisper again.
+     */
+    public Optional<UUID> reusable(TranscriptionJob job, String sha256, String model) {
+        if (job.ownerKey().isEmpty()) {
+            return Optional.empty();
+        }
+        return sessions.fromStatelessTransaction(session -> session
+                .createSelectionQuery("from TranscriptionJob where ownerKey = :owner and mediaSha256 = :sha"
+                        + " and status = :completed and id <> :id order by completedAt desc", TranscriptionJob.class)
+                .setParameter("owner", job.ownerKey().get()).setParameter("sha", sha256)
+                .setParameter("completed", JobStatus.COMPLETED).setParameter("id", job.id())
+                .setMaxResults(20).getResultList())
+                .stream()
+                .filter(earlier -> earlier.options().equals(job.options()))
+                .filter(earlier -> transcript(earlier.id()).map(Transcript::model).filter(model::equals).isPresent())
+                .map(TranscriptionJob::id)
+                .findFirst();
+    }
+
+    /**
+     * Completes an ingesting job with a copy of an earlier job's transcript and findings, in one transaction, so
+     * that either job can be deleted without touching the other.
+     *
+     * @return false if either job changed meanwhile (nothing is stored; the caller goes on as usual)
+     */
+    public boolean completeAsCopy(UUID id, UUID earlierId, String key, long sizeBytes, String sha256) {
+        TranscriptionJob completed = sessions.fromTransaction(session -> {
+            TranscriptionJob job = session.find(TranscriptionJob.class, id, LockModeType.PESSIMISTIC_WRITE);
+            TranscriptionJob earlier = session.find(TranscriptionJob.class, earlierId);
+            Transcript transcript = session.find(Transcript.class, earlierId);
+            if (job == null || job.status() != JobStatus.PROCESSING || earlier == null
+                    || earlier.status() != JobStatus.COMPLETED || transcript == null
+                    || session.find(Transcript.class, id) != null) {
+                return null;
+            }
+            Instant now = clock.instant();
+            session.persist(transcript.copyFor(id, now));
+            job.hashed(sha256);
+            job.completeAsCopyOf(earlier, key, sizeBytes, now);
+            session.persist(new JobStageEvent(job));
+            outbox.ended(session, job);
             return job;
         });
         if (completed == null) {

@@ -7,6 +7,7 @@ import dev.scriptorium.transcription.JobStage;
 import dev.scriptorium.transcription.JobStageEvent;
 import dev.scriptorium.transcription.TranscriptionJob;
 import dev.scriptorium.transcription.TranscriptionJobs;
+import dev.scriptorium.webhook.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -23,8 +24,10 @@ final class AdminApi {
     private final WaitingReasons waiting;
     private final AdminOverview overview;
     private final Reconciler requeue;
+    private final Webhooks webhooks;
 
-    AdminApi(TranscriptionJobs jobs, WaitingReasons waiting, AdminOverview overview, Reconciler requeue) {
+    AdminApi(TranscriptionJobs jobs, WaitingReasons waiting, AdminOverview overview, Reconciler requeue, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.jobs = jobs;
         this.waiting = waiting;
         this.overview = overview;
@@ -37,6 +40,7 @@ final class AdminApi {
         routes.get("/api/v1/admin/overview", ctx -> ctx.json(overview.read()));
         routes.get("/api/v1/admin/jobs/{id}", this::job);
         routes.post("/api/v1/admin/jobs/{id}/retry", this::retry);
+        routes.post("/api/v1/admin/jobs/{id}/webhooks/{delivery}/redeliver", this::redeliver);
     }
 
     /** Runs after {@link Access}: the caller is known; only admin keys (or the admin token) pass. */
@@ -81,6 +85,7 @@ final class AdminApi {
             timeline.add(row);
         }
         answer.put("timeline", timeline);
+        answer.put("webhooks", webhooks.log(id).stream().map(WebhookLogView::of).toList());
         ctx.json(answer);
     }
 
@@ -93,6 +98,16 @@ final class AdminApi {
             throw new ApiError(409, "not_retriable", e.getMessage());
         }
         ctx.json(JobView.of(job, waiting.of(job)));
+    }
+
+    /** Sends the event again now, with its webhook-id and body: receivers that deduplicate see it once. */
+    private void redeliver(Context ctx) {
+        UUID id = JobsApi.parseId(ctx.pathParam("id"));
+        String delivery = ctx.pathParam("delivery");
+        if (!webhooks.redeliver(id, delivery)) {
+            throw ApiError.notFound("Job " + id + " has no webhook event " + delivery + ".");
+        }
+        ctx.status(202).json(Map.of("id", delivery, "status", "queued"));
     }
 
     /** {"legal_hold": true} keeps the job, its media and transcript whatever the retention policy says. */

@@ -16,6 +16,15 @@ final class IdempotencyKeys {
      * @return empty if the request sent no key
      */
     static Optional<Uploads.Idempotency> of(Context ctx, String request, List<String> fields) {
+        StringBuilder digest = new StringBuilder(request);
+        for (String field : fields) {
+            digest.append('\n').append(field).append('=').append(ctx.formParams(field));
+        }
+        return of(ctx, digest.toString());
+    }
+
+    /** @param request everything that makes the request this one and not another */
+    static Optional<Uploads.Idempotency> of(Context ctx, String request) {
         String key = ctx.header("Idempotency-Key");
         if (key == null) {
             return Optional.empty();
@@ -24,10 +33,6 @@ final class IdempotencyKeys {
             throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters,"
                     + " such as a UUID made for this request.");
         }
-        StringBuilder digest = new StringBuilder(request);
-        for (String field : fields) {
-            digest.append('\n').append(field).append('=').append(ctx.formParams(field));
-        }
-        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), digest.toString()));
+        return Optional.of(new Uploads.Idempotency(Access.caller(ctx).client(), key.strip(), request));
     }
 }

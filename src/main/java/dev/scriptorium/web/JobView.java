@@ -15,6 +15,8 @@ import java.util.UUID;
 /**
  * The JSON shape of a job in the API, also what the status cache holds and the status bus carries. Names are
  * snake_case through the mapper's naming strategy. {@code version} grows with every committed change of the job.
+ * {@code reusedFrom} names the earlier job whose transcript of the same bytes this one copied instead of running
+ * Whisper.
  */
 public record JobView(
         UUID id,
@@ -38,6 +40,7 @@ public record JobView(
         String waitingReason,
         int attempts,
         Retention retention,
+        UUID reusedFrom,
         Instant createdAt,
         Instant startedAt,
         Instant completedAt,
@@ -89,6 +92,7 @@ public record JobView(
                 job.attempts(),
                 new Retention(job.deleteAfterSeconds().orElse(null), job.legalHold(),
                         job.mediaDeletedAt().orElse(null)),
+                job.reusedFrom().orElse(null),
                 job.createdAt(), job.startedAt().orElse(null), job.completedAt().orElse(null), job.updatedAt(),
                 links(job.id()));
     }
@@ -98,7 +102,7 @@ public record JobView(
         return new JobView(id, version, status, stage, progress, filename, media, language, languageSource,
                 languageProbability, languageAlternatives, task, wordTimestamps, vad, speechDetection, note,
                 failureCode,
-                failureReason, reason.orElse(null), attempts, retention, createdAt, startedAt, completedAt, updatedAt,
+                failureReason, reason.orElse(null), attempts, retention, reusedFrom, createdAt, startedAt, completedAt, updatedAt,
                 links);
     }
 

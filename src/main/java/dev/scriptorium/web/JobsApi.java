@@ -1,8 +1,12 @@
 package dev.scriptorium.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scriptorium.access.Caller;
 import dev.scriptorium.ingest.IdempotencyConflictException;
+import dev.scriptorium.ingest.JobRequest;
+import dev.scriptorium.webhook.Webhooks;
+import java.net.URI;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.retention.JobDeletion;
 import dev.scriptorium.transcription.CaptionOptions;
@@ -40,6 +44,7 @@ final class JobsApi {
     private final Uploads uploads;
     private final TranscriptionJobs jobs;
     private static final int MAX_WAIT_SECONDS = 60;
+    private static final long MAX_JSON_BYTES = 64 * 1024;
     private final JobDeletion deletion;
     private final JobStatusReader status;
     private final JobChangeFeed changes;
@@ -48,10 +53,14 @@ final class JobsApi {
 
     private final boolean wordTimestamps;
     private final boolean vad;
+    private final Webhooks webhooks;
+    private final ObjectMapper json;
 
     JobsApi(Uploads uploads, TranscriptionJobs jobs, JobDeletion deletion, JobStatusReader status,
             JobChangeFeed changes, ObjectMapper json, long maxUploadBytes, boolean wordTimestamps,
-            boolean vad) {
+            boolean vad, Webhooks webhooks) {
+        this.webhooks = webhooks;
+        this.json = json;
         this.wordTimestamps = wordTimestamps;
         this.vad = vad;
         this.uploads = uploads;
@@ -76,9 +85,15 @@ final class JobsApi {
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
         routes.delete("/api/v1/jobs/{id}", this::delete);
         routes.get("/api/v1/jobs/{id}/events", events::open);
+        routes.get("/api/v1/jobs/{id}/webhooks", this::webhooks);
     }
 
     private void submit(Context ctx) throws IOException {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/json")) {
+            submitUrl(ctx);
+            return;
+        }
         // Reject what is plainly too large before reading a byte of it.
         if (ctx.req().getContentLengthLong() > maxUploadBytes + Multipart.ENVELOPE_BYTES) {
             throw Multipart.tooLarge(maxUploadBytes);
@@ -93,14 +108,16 @@ final class JobsApi {
                 throw ApiError.badRequest("too_many_files",
                         "Send one file per request; create one job for each file.");
             }
-            JobOptions options = options(ctx);
+            JobOptions options = options(ctx::formParam);
             Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
             Optional<Uploads.Idempotency> idempotency = idempotency(ctx, file.getSubmittedFileName());
+            Optional<UUID> owner = Access.caller(ctx).key();
+            Optional<URI> webhook = webhookUrl(ctx.formParam("webhook_url"), owner);
             Uploads.Submission submission;
             try {
-                submission = uploads.submit(file.getSubmittedFileName(), options, deleteAfter,
-                        Access.caller(ctx).key(), idempotency, target -> file.write(target.toString()));
+                submission = uploads.submit(new JobRequest(file.getSubmittedFileName(), options, deleteAfter, owner,
+                        webhook, idempotency, reuse(ctx.formParam("reuse"))), target -> file.write(target.toString()));
             } catch (IdempotencyConflictException e) {
                 throw new ApiError(422, "idempotency_key_reused", e.getMessage());
             }
@@ -115,18 +132,67 @@ final class JobsApi {
         }
     }
 
+    /** A JSON body names the media by URL or S3 key; the ingest queue fetches it. */
+    private void submitUrl(Context ctx) throws IOException {
+        if (ctx.req().getContentLengthLong() > MAX_JSON_BYTES) {
+            throw ApiError.badRequest("invalid_body", "A JSON request is at most " + MAX_JSON_BYTES + " bytes.");
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            throw ApiError.badRequest("invalid_body", "The body is not JSON: send an object such as"
+                    + " {\"url\": \"https://media.example/talk.mp4\"}.");
+        }
+        UrlSubmit request = UrlSubmit.parse(body);
+        URI source = request.source();
+        Optional<UUID> owner = Access.caller(ctx).key();
+        JobRequest job = new JobRequest(request.text("filename"), options(request::text),
+                deleteAfter(request.text("delete_after")), owner, webhookUrl(request.text("webhook_url"), owner),
+                IdempotencyKeys.of(ctx, request.digest()), reuse(request.text("reuse")));
+        Uploads.Submission submission;
+        try {
+            submission = uploads.submitFrom(job, source);
+        } catch (IdempotencyConflictException e) {
+            throw new ApiError(422, "idempotency_key_reused", e.getMessage());
+        }
+        ctx.status(submission.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .header("Location", JobView.location(submission.job().id()))
+                .json(JobView.accepted(submission.job()));
+    }
+
     /** Another file name or other options with the same Idempotency-Key is another request. */
     private static Optional<Uploads.Idempotency> idempotency(Context ctx, String filename) {
         return IdempotencyKeys.of(ctx, filename, List.of("language", "task", "word_timestamps", "vad", "prompt",
-                "delete_after"));
+                "delete_after", "webhook_url", "reuse"));
     }
 
-    private JobOptions options(Context ctx) {
+    private static boolean reuse(String raw) {
         try {
-            return JobOptions.parse(ctx.formParam("language"), ctx.formParam("task")).withWordTimestamps(
-                    JobOptions.parseSwitch("word_timestamps", ctx.formParam("word_timestamps"), wordTimestamps))
-                    .withVad(JobOptions.parseSwitch("vad", ctx.formParam("vad"), vad))
-                    .withPrompt(ctx.formParam("prompt"));
+            return JobOptions.parseSwitch("reuse", raw, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_option", e.getMessage());
+        }
+    }
+
+    private Optional<URI> webhookUrl(String raw, Optional<UUID> owner) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(webhooks.target(raw, owner));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_webhook_url", e.getMessage());
+        }
+    }
+
+    /** @param field a form field's or JSON field's value, null when absent */
+    private JobOptions options(java.util.function.UnaryOperator<String> field) {
+        try {
+            return JobOptions.parse(field.apply("language"), field.apply("task")).withWordTimestamps(
+                    JobOptions.parseSwitch("word_timestamps", field.apply("word_timestamps"), wordTimestamps))
+                    .withVad(JobOptions.parseSwitch("vad", field.apply("vad"), vad))
+                    .withPrompt(field.apply("prompt"));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("invalid_option", e.getMessage());
         }
@@ -401,6 +467,12 @@ final class JobsApi {
                     + " already; only queued or processing jobs can be canceled.");
         }
         ctx.json(JobView.of(job, Optional.empty()));
+    }
+
+    /** Every event of the job sent to a webhook, with every attempt at it. */
+    private void webhooks(Context ctx) {
+        TranscriptionJob job = job(ctx);
+        ctx.json(Map.of("deliveries", webhooks.log(job.id()).stream().map(WebhookLogView::of).toList()));
     }
 
     /** The job, if the caller may see it; anyone else's job answers 404, as if it did not exist. */

@@ -1,6 +1,7 @@
 package dev.scriptorium.web;
 
 import dev.scriptorium.ingest.IdempotencyConflictException;
+import dev.scriptorium.ingest.JobRequest;
 import dev.scriptorium.ingest.Uploads;
 import dev.scriptorium.openai.OpenAiTranscript;
 import dev.scriptorium.transcription.JobOptions;
@@ -90,8 +91,9 @@ final class OpenAiApi {
             Part file = files.get(0);
             try {
                 // A retry with the Idempotency-Key of an earlier request waits for, and answers, that request's job.
-                job = uploads.submit(file.getSubmittedFileName(), request.options(), Optional.empty(),
-                        Access.caller(ctx).key(), idempotency(ctx, task, file.getSubmittedFileName()),
+                job = uploads.submit(new JobRequest(file.getSubmittedFileName(), request.options(),
+                        Optional.empty(), Access.caller(ctx).key(), Optional.empty(),
+                        idempotency(ctx, task, file.getSubmittedFileName()), true),
                         target -> file.write(target.toString())).job();
             } catch (IdempotencyConflictException e) {
                 throw new ApiError(422, "idempotency_key_reused", e.getMessage());

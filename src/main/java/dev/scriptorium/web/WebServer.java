@@ -41,6 +41,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import dev.scriptorium.webhook.Webhooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +70,14 @@ public final class WebServer implements AutoCloseable {
                      Supplier<ModelStatus> model, SpeechSettings speech, boolean worker,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Readiness readiness,
-                     Metrics metrics) {
+                     Metrics metrics, Webhooks webhooks) {
         String page = resource("/web/index.html");
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
         this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes(),
-                settings.wordTimestamps(), settings.vad());
-        AdminApi admin = new AdminApi(jobs, waiting, overview, requeue);
+                settings.wordTimestamps(), settings.vad(), webhooks);
+        AdminApi admin = new AdminApi(jobs, waiting, overview, requeue, webhooks);
         OpenAiApi openAi = new OpenAiApi(uploads, jobs, changes, () -> model.get().model(), settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad(), java.time.Duration.ofSeconds(settings.openAiMaxWaitSeconds()));
         String adminPage = resource("/web/admin.html");

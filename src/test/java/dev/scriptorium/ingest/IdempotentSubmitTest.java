@@ -79,13 +79,13 @@ class IdempotentSubmitTest {
     }
 
     @Test
-    void concurrentRequestsWithOneKeyMakeExactlyOneJob() throws Exception {
+    void twentyConcurrentRequestsWithOneKeyMakeExactlyOneJob() throws Exception {
         String key = UUID.randomUUID().toString();
         long before = jobs();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
             List<Future<ApiClient.Response>> answers = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 20; i++) {
                 Callable<ApiClient.Response> request = () -> submit(key, "en");
                 answers.add(pool.submit(request));
             }

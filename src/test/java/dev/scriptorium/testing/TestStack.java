@@ -94,6 +94,11 @@ public final class TestStack implements AutoCloseable {
         return objects;
     }
 
+    /** Coordinates of the stack's S3-compatible store (S3Proxy, in process). */
+    public dev.scriptorium.storage.StorageSettings storageSettings() {
+        return objectStore.settings();
+    }
+
     public Path dataDir() {
         return dataDir;
     }

@@ -176,6 +176,26 @@ class BrowserTest {
     }
 
     @Test
+    @Order(4)
+    void mediaFromAUrlTheGuardRefusesFailsInWordsAsDownloadForbidden() throws Exception {
+        browser.get(stack.baseUrl() + "/");
+        browser.findElement(By.id("source-url")).sendKeys("http://127.0.0.1:9/guarded-talk.mp4");
+        browser.findElement(By.cssSelector("#upload button[type=submit]")).click();
+        WebElement card = await().atMost(Duration.ofSeconds(30)).until(
+                () -> browser.findElements(By.cssSelector("#jobs .job:not([data-listed])")).stream()
+                        .filter(found -> found.findElement(By.tagName("h3")).getText().equals("guarded-talk.mp4"))
+                        .findFirst(), Optional::isPresent).get();
+        await().atMost(Duration.ofMinutes(2)).until(
+                () -> card.findElement(By.className("status")).getText().startsWith("Failed"));
+
+        assertThat(card.findElement(By.className("status")).getText())
+                .isEqualTo("Failed: this server may not fetch from that address");
+        assertThat(card.findElement(By.className("code")).getText()).contains("failure_code: download_forbidden");
+        assertThat(card.findElement(By.cssSelector(".error")).getText()).contains("loopback");
+        assertThat(browser.findElement(By.id("source-url")).getAttribute("value")).isEmpty();
+    }
+
+    @Test
     @Order(5)
     void aHostileFileNameIsShownAsTextOnTheUserPageAndInTheAdminDashboard() throws Exception {
         Path hostile = dir.resolve(HOSTILE_NAME);

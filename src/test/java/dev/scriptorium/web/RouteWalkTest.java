@@ -67,7 +67,7 @@ class RouteWalkTest {
     }
 
     private String concrete(String route) {
-        return route.replace("{id}", job.toString());
+        return route.replace("{id}", job.toString()).replace("{delivery}", "msg_unknown");
     }
 
     @Test
@@ -85,8 +85,8 @@ class RouteWalkTest {
                 continue;
             }
             softly.assertThat(route.getValue()).as(route.getKey()).contains("HEAD");
-            for (String path : new TreeSet<>(List.of(concrete(route.getKey()), route.getKey().replace("{id}", UUID.randomUUID()
-                    .toString())))) {
+            for (String path : new TreeSet<>(List.of(concrete(route.getKey()), concrete(route.getKey()).replace(job.toString(),
+                    UUID.randomUUID().toString())))) {
                 ApiClient.Response get = send("GET", path);
                 ApiClient.Response head = send("HEAD", path);
                 softly.assertThat(head.status()).as("HEAD " + path).isEqualTo(get.status());
