@@ -88,12 +88,18 @@ public final class IngestStep {
                 return;
             }
             long started = System.nanoTime();
-            if (source.isPresent() && !Files.exists(staged) && !download(jobId, source.get(), staged)) {
-                return;
+            Optional<String> hashed = Optional.empty();
+            if (source.isPresent() && !Files.exists(staged)) {
+                Optional<MediaDownload.Fetched> fetched = download(jobId, source.get(), staged);
+                if (fetched.isEmpty()) {
+                    return;
+                }
+                hashed = Optional.of(fetched.get().sha256());
             }
             String key = mediaKey(jobId);
             long size = Files.size(staged);
-            String sha256 = Sha256.of(staged);
+            // Uploads are hashed here; downloads were hashed as they streamed in.
+            String sha256 = hashed.isPresent() ? hashed.get() : Sha256.of(staged);
             store.put(key, staged, "application/octet-stream");
             if (reused(ingesting.get(), sha256, key, size)) {
                 staging.delete(jobId);
@@ -136,17 +142,17 @@ public final class IngestStep {
     /**
      * Fetches the job's media into staging; a partial file never takes the staged file's name.
      *
-     * @return false if the source is to blame and the job failed
+     * @return what arrived, or empty if the source is to blame and the job failed
      */
-    private boolean download(UUID jobId, URI source, Path staged) throws IOException {
+    private Optional<MediaDownload.Fetched> download(UUID jobId, URI source, Path staged) throws IOException {
         Path partial = staged.resolveSibling(jobId + ".part");
         try {
             MediaDownload download = downloads.orElseThrow(() -> new IllegalStateException(
                     "This ingest server fetches no media by URL"));
-            long bytes = download.fetch(source, partial);
+            MediaDownload.Fetched fetched = download.fetch(source, partial);
             Files.move(partial, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            log.info("Fetched the media of job {} ({} bytes)", jobId, bytes);
-            return true;
+            log.info("Fetched the media of job {} ({} bytes)", jobId, fetched.bytes());
+            return Optional.of(fetched);
         } catch (MediaDownload.DownloadFailure e) {
             Files.deleteIfExists(partial);
             jobs.update(jobId, job -> {
@@ -154,7 +160,7 @@ public final class IngestStep {
                     job.fail(e.code(), e.getMessage(), jobs.clock().instant());
                 }
             });
-            return false;
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(partial);
             throw e;

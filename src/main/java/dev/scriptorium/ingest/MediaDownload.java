@@ -4,6 +4,7 @@ import dev.scriptorium.outbound.OutboundException;
 import dev.scriptorium.outbound.OutboundHttp;
 import dev.scriptorium.storage.SourceBuckets;
 import dev.scriptorium.transcription.FailureCode;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -48,20 +52,24 @@ public final class MediaDownload {
         }
     }
 
+    /** What arrived: its size and its SHA-256, taken as it streamed to disk. */
+    public record Fetched(long bytes, String sha256) {
+    }
+
     /**
-     * Writes the media to {@code target}, replacing it.
+     * Writes the media to {@code target}, replacing it, and hashes it on the way.
      *
-     * @return the bytes written
      * @throws DownloadFailure for anything the source is to blame for
      * @throws IOException     if the local file cannot be written (the service's fault: the step is retried)
      */
-    public long fetch(URI source, Path target) throws DownloadFailure, IOException {
+    public Fetched fetch(URI source, Path target) throws DownloadFailure, IOException {
         String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase(Locale.ROOT);
-        try (OutputStream sink = Files.newOutputStream(target)) {
-            if (scheme.equals("s3")) {
-                return fromBucket(source, sink);
-            }
-            return http.get(source, MAX_REDIRECTS, maxBytes, Instant.now().plus(deadline), sink).bytes();
+        MessageDigest sha = Sha256.digest();
+        try (OutputStream sink = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(target),
+                1 << 16), sha)) {
+            long bytes = scheme.equals("s3") ? fromBucket(source, sink)
+                    : http.get(source, MAX_REDIRECTS, maxBytes, Instant.now().plus(deadline), sink).bytes();
+            return new Fetched(bytes, HexFormat.of().formatHex(sha.digest()));
         } catch (OutboundException e) {
             throw new DownloadFailure(code(e.kind()), e.getMessage());
         } catch (UncheckedIOException e) {
