@@ -35,10 +35,10 @@ import java.util.concurrent.Executors;
  * bench/url-ingest.sh. A source server in this JVM (com.sun.net.httpserver on 127.0.0.1) sends BENCH_URL_BYTES (1 GiB)
  * of deterministic pseudo-random bytes with a Content-Length, made on the fly (no file on disk). One in-process serve
  * on embedded defaults with OUTBOUND_ALLOW_PRIVATE=127.0.0.1/32, MAX_UPLOAD_BYTES above the size and ADMIN_TOKEN set
- * gets {"url": ...} on POST /api/v1/jobs; the ingest queue downloads it into staging, hashes it, puts it into the
- * in-process S3Proxy and hands the job on; the worker then fails it at probing (the bytes are no media), which is
- * expected. Per round it prints the download as the source server saw it (request received to last byte written),
- * the ingesting stage of the job's timeline (admin API: download + SHA-256 + S3 put + the job's update), what came
+ * gets {"url": ...} on POST /api/v1/jobs; the ingest queue downloads it into staging, hashing it as it streams,
+ * puts it into the in-process S3Proxy and hands the job on; the worker then fails it at probing (the bytes are no
+ * media), which is expected. Per round it prints the download as the source server saw it (request received to last
+ * byte written), the ingesting stage of the job's timeline (admin API: download, S3 put, the job's update), what came
  * after the download, and the heap pools' peak during the ingest and until the job ended (peaks reset just before the
  * submit; the source server and the client share the JVM, so these are upper bounds for the server).
  */
@@ -197,8 +197,8 @@ public class UrlIngestBenchmark {
                     ingestSeconds.add(ingest);
                     System.out.printf(Locale.ROOT, "  queue pickup (created_at to ingesting): %.3f s%n",
                             Duration.between(created, ingestStart).toNanos() / 1e9);
-                    System.out.printf(Locale.ROOT, "  ingest (ingesting stage: download + SHA-256 + S3 put + "
-                            + "update): %.2f s = %.0f MB/s over the whole%n", ingest, BYTES / 1e6 / ingest);
+                    System.out.printf(Locale.ROOT, "  ingest (ingesting stage: download hashed as it streams, S3 put,"
+                            + " update): %.2f s = %.0f MB/s over the whole%n", ingest, BYTES / 1e6 / ingest);
                     if (served.size() == 1 && served.get(0).error() == null) {
                         Served download = served.get(0);
                         double seconds = (download.lastByteNanos() - download.requestedNanos()) / 1e9;
@@ -208,7 +208,7 @@ public class UrlIngestBenchmark {
                         double waited = Duration.between(ingestStart, download.requested()).toNanos() / 1e9;
                         double after = Duration.between(lastByte, ingestEnd).toNanos() / 1e9;
                         System.out.printf(Locale.ROOT, "  of which: %.3f s before the GET arrived, %.2f s download, "
-                                        + "%.2f s after the last byte (SHA-256 + S3 put + update: %.0f MB/s)%n",
+                                        + "%.2f s after the last byte (S3 put + update: %.0f MB/s)%n",
                                 waited, seconds, after, BYTES / 1e6 / after);
                     }
                     // The first sample at or after the ingest's end: its peak covers the whole ingest (and up to

@@ -3,7 +3,7 @@
 # receiver in the benchmark's JVM; prints how many events arrived, their latency after each job's completed_at,
 # duplicates and verified signatures. Needs ffmpeg.
 # BENCH_JOBS (200), BENCH_SLOTS (2), BENCH_THREADS (1), BENCH_WINDOW (4 x slots), BENCH_SECONDS (1.5) and
-# BENCH_GRACE_SECONDS (15) change the run. Every job runs Whisper: 200 jobs took 11 minutes on 2 busy cores.
+# BENCH_GRACE_SECONDS (15) change the run. Every job runs Whisper: 200 jobs take about 4 minutes on 2 quiet cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/scriptorium.jar ] || mvn -B -q package -DskipTests

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.database.Database;
 import dev.scriptorium.testing.ApiClient;
+import dev.scriptorium.testing.ApiContract;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
 import dev.scriptorium.testing.WebhookReceiver;
@@ -88,6 +89,7 @@ class WebhookDeliveryTest {
         assertThat(data.get("status").asText()).isEqualTo("completed");
         assertThat(data.at("/links/self").asText()).isEqualTo("/api/v1/jobs/" + id);
         assertThat(data.has("segments") || data.has("text")).as("no transcript body").isFalse();
+        ApiContract.checkSchema("WebhookEvent", delivery.body());
     }
 
     @Test
@@ -104,6 +106,7 @@ class WebhookDeliveryTest {
         assertThat(delivery.verified()).as(delivery.verifyError()).isTrue();
         assertThat(delivery.payload().get("type").asText()).isEqualTo("job.failed");
         assertThat(delivery.payload().at("/data/failure_code").asText()).isEqualTo("unsupported_format");
+        ApiContract.checkSchema("WebhookEvent", delivery.body());
     }
 
     @Test
@@ -120,6 +123,7 @@ class WebhookDeliveryTest {
         assertThat(delivery.verified()).as(delivery.verifyError()).isTrue();
         assertThat(delivery.payload().get("type").asText()).isEqualTo("job.canceled");
         assertThat(delivery.payload().at("/data/id").asText()).isEqualTo(id);
+        ApiContract.checkSchema("WebhookEvent", delivery.body());
     }
 
     @Test
