@@ -134,12 +134,15 @@ final class JobsApi {
 
     /** A JSON body names the media by URL or S3 key; the ingest queue fetches it. */
     private void submitUrl(Context ctx) throws IOException {
-        if (ctx.req().getContentLengthLong() > MAX_JSON_BYTES) {
-            throw ApiError.badRequest("invalid_body", "A JSON request is at most " + MAX_JSON_BYTES + " bytes.");
+        // Read by hand, up to the limit: a chunked body announces no length to refuse it by.
+        byte[] raw = ctx.req().getInputStream().readNBytes((int) MAX_JSON_BYTES + 1);
+        if (raw.length > MAX_JSON_BYTES) {
+            throw new ApiError(413, "body_too_large", "A JSON request is at most " + MAX_JSON_BYTES + " bytes; it"
+                    + " names the media by URL, the media itself goes as multipart/form-data.");
         }
         JsonNode body;
         try {
-            body = json.readTree(ctx.bodyAsBytes());
+            body = json.readTree(raw);
         } catch (IOException e) {
             throw ApiError.badRequest("invalid_body", "The body is not JSON: send an object such as"
                     + " {\"url\": \"https://media.example/talk.mp4\"}.");

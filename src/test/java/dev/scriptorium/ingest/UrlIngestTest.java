@@ -254,6 +254,19 @@ class UrlIngestTest {
     }
 
     @Test
+    void aJsonBodyOver64KibIsA413ThatSaysWhereMediaGoes() throws Exception {
+        String padding = "x".repeat(70 * 1024);
+        ApiClient.Response refused = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + mediaUrl("/talk.mp4") + "\", \"prompt\": \""
+                        + padding + "\"}")).build());
+
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("body_too_large");
+        assertThat(refused.json().at("/error/message").asText()).contains("multipart/form-data");
+    }
+
+    @Test
     void anUnknownFieldIsA400ThatNamesIt() throws Exception {
         ApiClient.Response refused = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/jobs"))
                 .header("Content-Type", "application/json")
