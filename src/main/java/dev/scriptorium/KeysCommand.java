@@ -1,9 +1,9 @@
 package dev.scriptorium;
 
 import dev.scriptorium.access.ApiKeys;
+import dev.scriptorium.webhook.WebhookUrl;
 import java.io.PrintStream;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code keys} tool: creates, changes and revokes API keys, printing each secret once. */
@@ -38,7 +38,7 @@ final class KeysCommand {
                 return revoked ? 0 : 1;
             }
             case "webhook" -> {
-                Optional<URI> url = args[2].equalsIgnoreCase("none") ? Optional.empty() : Optional.of(url(args[2]));
+                Optional<URI> url = args[2].equalsIgnoreCase("none") ? Optional.empty() : Optional.of(WebhookUrl.parse(args[2], "the URL"));
                 boolean set = keys.setWebhook(name, url);
                 out.println(!set ? "No live key named " + name : url.map(value -> "Events of " + name
                         + "'s jobs now go to " + value).orElse("Key " + name + " has no default webhook URL now"));
@@ -56,7 +56,7 @@ final class KeysCommand {
             }
             default -> {
                 CreateOptions options = createOptions(args);
-                ApiKeys.Created created = keys.create(name, options.admin(), options.webhook().map(KeysCommand::url));
+                ApiKeys.Created created = keys.create(name, options.admin(), options.webhook().map(raw -> WebhookUrl.parse(raw, "--webhook")));
                 out.println("Created " + (created.key().admin() ? "admin " : "") + "key " + name
                         + ". Store it now; it is not shown again:");
                 out.println(created.secret());
@@ -85,21 +85,5 @@ final class KeysCommand {
             }
         }
         return new CreateOptions(admin, webhook);
-    }
-
-    /** @throws IllegalArgumentException saying what a webhook URL must be */
-    private static URI url(String raw) {
-        URI url;
-        try {
-            url = URI.create(raw.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + raw + "' is not a URL");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new IllegalArgumentException("a webhook URL is an absolute http or https URL, such as"
-                    + " https://example.com/hooks/scriptorium");
-        }
-        return url;
     }
 }

@@ -169,15 +169,17 @@ public final class TranscriptionJobs {
         if (job.ownerKey().isEmpty()) {
             return Optional.empty();
         }
+        // Only the transcript's model is compared, in the query: its segments are never loaded here.
         return sessions.fromStatelessTransaction(session -> session
-                .createSelectionQuery("from TranscriptionJob where ownerKey = :owner and mediaSha256 = :sha"
-                        + " and status = :completed and id <> :id order by completedAt desc", TranscriptionJob.class)
+                .createSelectionQuery("select j from TranscriptionJob j, Transcript t where t.jobId = j.id"
+                        + " and j.ownerKey = :owner and j.mediaSha256 = :sha and j.status = :completed"
+                        + " and j.id <> :id and t.model = :model order by j.completedAt desc", TranscriptionJob.class)
                 .setParameter("owner", job.ownerKey().get()).setParameter("sha", sha256)
                 .setParameter("completed", JobStatus.COMPLETED).setParameter("id", job.id())
+                .setParameter("model", model)
                 .setMaxResults(20).getResultList())
                 .stream()
                 .filter(earlier -> earlier.options().equals(job.options()))
-                .filter(earlier -> transcript(earlier.id()).map(Transcript::model).filter(model::equals).isPresent())
                 .map(TranscriptionJob::id)
                 .findFirst();
     }

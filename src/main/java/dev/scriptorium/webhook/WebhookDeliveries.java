@@ -40,6 +40,12 @@ public final class WebhookDeliveries {
         return logged;
     }
 
+    /** The job's events that no attempt has been made at yet: what a job's end queues. */
+    public List<WebhookDelivery> unattempted(UUID jobId) {
+        return select("select " + COLUMNS + " from webhook_delivery where job_id = ? and status = 'pending'"
+                + " and attempts = 0", jobId);
+    }
+
     /** Pending events whose attempt is overdue by more than a grace period: their queued attempt went missing. */
     public List<WebhookDelivery> overdue(Instant before, int limit) {
         return select("select " + COLUMNS + " from webhook_delivery where status = 'pending' and next_attempt_at < ?"

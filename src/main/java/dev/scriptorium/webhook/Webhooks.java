@@ -5,9 +5,7 @@ import dev.scriptorium.transcription.JobChangeListener;
 import dev.scriptorium.transcription.JobStatus;
 import dev.scriptorium.transcription.TranscriptionJob;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Webhooks implements JobChangeListener {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
-    private static final int MAX_URL = 2048;
     private final WebhookDeliveries deliveries;
     private final WebhookQueue queue;
     private final OutboundGuard guard;
@@ -39,10 +36,8 @@ public final class Webhooks implements JobChangeListener {
             return;
         }
         try {
-            for (WebhookDelivery delivery : deliveries.ofJob(job.id())) {
-                if (delivery.status().equals(WebhookDelivery.PENDING) && delivery.attempts() == 0) {
-                    queue.enqueue(delivery.id(), 1);
-                }
+            for (WebhookDelivery delivery : deliveries.unattempted(job.id())) {
+                queue.enqueue(delivery.id(), 1);
             }
         } catch (RuntimeException e) {
             log.warn("Could not queue the webhook of job {} yet; the sweep queues it within minutes", job.id(), e);
@@ -56,21 +51,7 @@ public final class Webhooks implements JobChangeListener {
      * @throws IllegalArgumentException saying what to fix
      */
     public URI target(String raw, Optional<UUID> owner) {
-        String text = raw.strip();
-        if (text.length() > MAX_URL) {
-            throw new IllegalArgumentException("webhook_url must be at most " + MAX_URL + " characters long.");
-        }
-        URI url;
-        try {
-            url = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("webhook_url is not a URL: " + e.getReason() + ".");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new IllegalArgumentException("webhook_url must be an absolute http or https URL, such as"
-                    + " https://example.com/hooks/scriptorium.");
-        }
+        URI url = WebhookUrl.parse(raw, "webhook_url");
         if (owner.isEmpty() && !anonymousSecret) {
             throw new IllegalArgumentException("webhook_url needs a signing secret: use an API key (each has its own),"
                     + " or ask the operator to set WEBHOOK_SECRET for anonymous jobs.");
