@@ -1,18 +1,17 @@
 package dev.scriptorium;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.database.Database;
 import dev.scriptorium.testing.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import picocli.CommandLine;
 
 /** The keys tool's webhook commands, on a real PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,14 +35,18 @@ class KeysCommandTest {
         }
     }
 
-    private record Run(int status, String output) {
+    private record Run(int status, String output, String errors) {
     }
 
-    private Run run(String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = new KeysCommand(new ApiKeys(database.dataSource()), new PrintStream(out, true,
-                StandardCharsets.UTF_8)).run(args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8));
+    /** The keys command as the jar runs it: parsed by picocli, with its failures turned into exit statuses. */
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine keys = new CommandLine(new KeysCommand(action -> action.run(new ApiKeys(database.dataSource()))))
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler(new CommandFailure());
+        int status = keys.execute(args);
+        return new Run(status, out.toString(), err.toString());
     }
 
     private String webhookUrl(String name) throws Exception {
@@ -95,15 +98,23 @@ class KeysCommandTest {
 
     @Test
     void aWebhookThatIsNotAnHttpUrlIsRefusedSayingWhatItMustBe() {
-        assertThatThrownBy(() -> run("create", "bad", "--webhook", "ftp://files.example/"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http or https");
+        Run refused = run("create", "bad", "--webhook", "ftp://files.example/");
+
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.errors()).contains("http or https").doesNotContain("Exception");
     }
 
     @Test
-    void argumentsOutOfShapeAreNotValid() {
-        assertThat(KeysCommand.valid(new String[]{"create", "x", "--webhook"})).isFalse();
-        assertThat(KeysCommand.valid(new String[]{"webhook", "x"})).isFalse();
-        assertThat(KeysCommand.valid(new String[]{"create", "x", "--admin", "--webhook", "https://a.example/"}))
-                .isTrue();
+    void argumentsOutOfShapeAreUsageErrorsThatNameWhatIsWrong() {
+        Run noUrl = run("create", "x", "--webhook");
+        Run missing = run("webhook", "x");
+        Run typo = run("creat", "x");
+
+        assertThat(noUrl.status()).isEqualTo(2);
+        assertThat(noUrl.errors()).contains("--webhook");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.errors()).contains("URL|none");
+        assertThat(typo.status()).isEqualTo(2);
+        assertThat(typo.errors()).contains("Did you mean").contains("create");
     }
 }

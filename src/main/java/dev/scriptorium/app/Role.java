@@ -37,6 +37,18 @@ public enum Role {
     public boolean transcription() { return transcription; }
     public boolean schedules() { return schedules; }
 
+    /** One line for the command line's help. */
+    public String description() {
+        return switch (this) {
+            case SERVE -> "Everything in one process; embedded PostgreSQL, S3 and Redis for whatever is not configured.";
+            case WEB -> "HTTP only (form, API); needs DATABASE_URL, S3_ENDPOINT and REDIS_URL.";
+            case WORKER -> "Transcription jobs only.";
+            case SCHEDULER -> "Ingest jobs, webhooks, the recurring retention cleanup, the reconciler and the JobRunr"
+                    + " dashboards.";
+            case CLEANUP -> "One retention cleanup run, then exit.";
+        };
+    }
+
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -231,6 +231,11 @@ final class JobsApi {
      */
     private void list(Context ctx) {
         Caller caller = Access.caller(ctx);
+        String idempotencyKey = ctx.queryParam("idempotency_key");
+        if (idempotencyKey != null) {
+            listSubmitted(ctx, caller, idempotencyKey.strip());
+            return;
+        }
         Optional<Set<UUID>> ids = ids(ctx.queryParam("ids"));
         if (ids.isEmpty() && caller.key().isEmpty() && !caller.admin()) {
             throw ApiError.badRequest("ids_required", "Anonymous callers list their own jobs by id: send"
@@ -260,6 +265,24 @@ final class JobsApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobs", shown.stream().map(this.status::view).toList());
         answer.put("next_cursor", more ? encodeCursor(shown.get(shown.size() - 1)) : null);
+        ctx.json(answer);
+    }
+
+    /**
+     * The job this caller made with this {@code Idempotency-Key}, while the key names it: a client that lost its
+     * answer (or was stopped) finds its job without sending the media again.
+     */
+    private void listSubmitted(Context ctx, Caller caller, String key) {
+        if (key.isEmpty() || key.length() > 255) {
+            throw ApiError.badRequest("invalid_idempotency_key", "idempotency_key must be 1 to 255 characters, the"
+                    + " Idempotency-Key header of the upload.");
+        }
+        Optional<JobView> submitted = jobs.claim(caller.client(), key)
+                .filter(claim -> claim.createdAt().isAfter(jobs.clock().instant().minus(Uploads.IDEMPOTENCY_WINDOW)))
+                .flatMap(claim -> status.read(claim.jobId(), caller));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("jobs", submitted.map(List::of).orElse(List.of()));
+        answer.put("next_cursor", null);
         ctx.json(answer);
     }
 
