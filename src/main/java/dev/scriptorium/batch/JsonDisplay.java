@@ -37,6 +37,7 @@ final class JsonDisplay implements BatchDisplay {
             event.put("size_bytes", file.sizeBytes());
             write(event);
         }
+        files.stream().filter(file -> file.state() == FileState.SKIPPED).forEach(this::changed);
     }
 
     @Override

@@ -27,6 +27,7 @@ final class LineDisplay implements BatchDisplay {
             line("ignored " + Summary.shown(skipped.file(), here) + ": " + skipped.reason());
         }
         line(files.size() + (files.size() == 1 ? " media file" : " media files") + " to transcribe");
+        files.stream().filter(file -> file.state() == FileState.SKIPPED).forEach(this::changed);
     }
 
     @Override
