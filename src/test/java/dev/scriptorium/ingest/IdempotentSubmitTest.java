@@ -2,9 +2,12 @@ package dev.scriptorium.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scriptorium.access.ApiKeys;
 import dev.scriptorium.testing.ApiClient;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** POST /api/v1/jobs with an Idempotency-Key: safe to retry after a timeout, on real PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +68,31 @@ class IdempotentSubmitTest {
         assertThat(again.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(jobs()).isEqualTo(afterFirst);
+    }
+
+    @Test
+    void aCallerFindsTheJobOfItsKeyWithoutSendingTheMediaAgain() throws Exception {
+        String key = UUID.randomUUID().toString();
+        ApiClient.Response first = submit(key, "en");
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(stack.database().jdbcUrl());
+        dataSource.setUser(stack.database().user());
+        String otherCaller = new ApiKeys(dataSource).create("other-" + key.substring(0, 8), false).secret();
+
+        ApiClient.Response found = api.get("/api/v1/jobs?idempotency_key=" + key);
+        ApiClient.Response unknown = api.get("/api/v1/jobs?idempotency_key=" + UUID.randomUUID());
+        ApiClient.Response notTheirs = api.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
+                + "/api/v1/jobs?idempotency_key=" + key)).header("Authorization", "Bearer " + otherCaller).build());
+        ApiClient.Response empty = api.get("/api/v1/jobs?idempotency_key=");
+
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().get("jobs")).hasSize(1);
+        assertThat(found.json().at("/jobs/0/id").asText()).isEqualTo(first.json().get("id").asText());
+        assertThat(unknown.json().get("jobs")).isEmpty();
+        assertThat(notTheirs.status()).isEqualTo(200);
+        assertThat(notTheirs.json().get("jobs")).isEmpty();
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().at("/error/code").asText()).isEqualTo("invalid_idempotency_key");
     }
 
     @Test
