@@ -3,11 +3,16 @@ package dev.scriptorium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The jar's command line as picocli parses it: help everywhere, usage errors that name what is wrong. */
 class CommandLineTest {
@@ -101,6 +106,22 @@ class CommandLineTest {
         assertThat(parallel.errors()).contains("--parallel must be from 1 to 32");
         assertThat(task.errors()).contains("--task must be transcribe or translate");
         assertThat(path.errors()).contains("no such file or directory: no-such-folder");
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerIsOneMessageBeforeAnyFileAndStatus1(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("talk.wav"), "not even audio");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Run run = run("transcribe", "--server", "http://127.0.0.1:" + closedPort, folder.toString());
+
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.errors()).isEqualTo("transcribe: cannot use the server: no answer from http://127.0.0.1:"
+                + closedPort + "/ (nothing accepts connections there)\n");
+        assertThat(run.output()).doesNotContain("uploading");
     }
 
     @Test

@@ -24,7 +24,6 @@ final class BatchRun {
     private static final int WAIT_SECONDS = 10;
     /** How long the server may stay out of reach before a file in flight is given up. */
     private static final Duration OUT_OF_REACH = Duration.ofMinutes(2);
-    private static final long[] SUBMIT_RETRY_MILLIS = {1_000, 4_000, 10_000};
     private final ServerClient server;
     private final BatchDisplay display;
     private final int parallel;
@@ -134,22 +133,18 @@ final class BatchRun {
         }
     }
 
-    /** Retried when no answer came: the Idempotency-Key makes a repeat of a request that did arrive harmless. */
+    /**
+     * Retried like every call while the server is out of reach or busy: the Idempotency-Key makes a repeat of an
+     * upload that did arrive harmless.
+     */
     private UUID submit(BatchFile file, String key) throws ServerException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return server.submit(file.path(), fields, key, bytes -> {
-                    file.uploadedBytes(bytes);
-                    display.progressed(file);
-                });
-            } catch (ServerException e) {
-                if (!e.retryable() || attempt >= SUBMIT_RETRY_MILLIS.length || leaving) {
-                    throw e;
-                }
-                Thread.sleep(SUBMIT_RETRY_MILLIS[attempt]);
-                file.uploadedBytes(0);
-            }
-        }
+        return retrying(() -> {
+            file.uploadedBytes(0);
+            return server.submit(file.path(), fields, key, bytes -> {
+                file.uploadedBytes(bytes);
+                display.progressed(file);
+            });
+        });
     }
 
     private void follow(BatchFile file, JobSnapshot first) throws ServerException, IOException,

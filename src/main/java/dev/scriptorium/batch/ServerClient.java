@@ -137,6 +137,10 @@ final class ServerClient {
     private HttpResponse<byte[]> send(HttpRequest request) throws ServerException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.ConnectException e) {
+            throw new ServerException(0, "no answer from " + base + " (nothing accepts connections there)");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new ServerException(0, "no answer from " + base + " in time (" + e.getMessage() + ")");
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new ServerException(0, "no answer from " + base + " (" + why + ")");

@@ -119,8 +119,16 @@ public final class TranscribeCommand implements Callable<Integer> {
                     standalone.get().model().filter(model -> !model.loaded() || model.synthetic())
                             .ifPresent(model -> display.notice(model.message()));
                 }
-                BatchRun run = new BatchRun(new ServerClient(base, Optional.ofNullable(key).filter(k -> !k.isBlank())),
-                        display, parallel, Optional.ofNullable(language), Optional.ofNullable(task));
+                ServerClient client = new ServerClient(base, Optional.ofNullable(key).filter(k -> !k.isBlank()));
+                try {
+                    // Once, before any file: an unreachable server or a refused key is one message, not one per file.
+                    client.submitted("transcribe-preflight");
+                } catch (ServerException e) {
+                    spec.commandLine().getErr().println("transcribe: cannot use the server: " + e.getMessage());
+                    return 1;
+                }
+                BatchRun run = new BatchRun(client, display, parallel, Optional.ofNullable(language),
+                        Optional.ofNullable(task));
                 try (Interrupts interrupts = Interrupts.install(() -> {
                     run.stop();
                     display.notice("Stopping: no new files; waiting for the ones in flight. Ctrl-C again leaves"
