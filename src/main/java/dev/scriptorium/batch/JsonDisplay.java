@@ -16,7 +16,9 @@ import java.util.Map;
 final class JsonDisplay implements BatchDisplay {
     private final PrintWriter out;
     private final Path here;
+    private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     private final ObjectMapper json = new ObjectMapper();
+    private final Map<BatchFile, Long> lastProgress = new java.util.HashMap<>();
 
     JsonDisplay(PrintWriter out, Path here) {
         this.out = out;
@@ -56,6 +58,13 @@ final class JsonDisplay implements BatchDisplay {
 
     @Override
     public synchronized void progressed(BatchFile file) {
+        // An upload reports every buffer it sends: a script gets at most one progress line per file and second.
+        long now = System.nanoTime();
+        Long last = lastProgress.get(file);
+        if (last != null && now - last < PROGRESS_INTERVAL_NANOS) {
+            return;
+        }
+        lastProgress.put(file, now);
         Map<String, Object> event = fileEvent("progress", file);
         if (file.state() == FileState.UPLOADING) {
             event.put("uploaded_bytes", file.uploadedBytes());
