@@ -4,19 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scriptorium.embedded.EmbeddedObjectStore;
+import dev.scriptorium.serve.ServeProcess;
+import dev.scriptorium.testing.ExternalServices;
 import dev.scriptorium.testing.LocalProcesses;
 import dev.scriptorium.testing.Signals;
 import dev.scriptorium.testing.StrictCaptions;
+import dev.scriptorium.testing.TestDatabase;
 import dev.scriptorium.testing.TestMedia;
 import dev.scriptorium.testing.TestModels;
-import dev.scriptorium.testing.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,17 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar's {@code transcribe} command against a running serve (in this JVM, on the real PostgreSQL, Redis,
- * S3Proxy, FFmpeg and whisper-jni with a synthetic model), and on its own.
+ * The packaged jar's {@code transcribe} command against a running serve (the packaged jar too, on the real PostgreSQL,
+ * Redis and S3Proxy, FFmpeg and whisper-jni with a synthetic model), and on its own. Both run as processes: this JVM's
+ * class path holds the packaged jar and its parts side by side, which JobRunr refuses to start on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TranscribeIT {
     private static final Duration LIMIT = Duration.ofMinutes(4);
     private final ObjectMapper json = new ObjectMapper();
-    private TestStack stack;
+    private TestDatabase database;
+    private EmbeddedObjectStore objects;
+    private ServeProcess serve;
     private TestMedia media;
 
     @TempDir
@@ -42,14 +46,30 @@ class TranscribeIT {
 
     @BeforeAll
     void start() throws Exception {
-        stack = TestStack.start(Map.of());
+        database = TestDatabase.create();
+        objects = EmbeddedObjectStore.start(Files.createTempDirectory("transcribe-objects"));
+        Map<String, String> env = new HashMap<>(ExternalServices.environment(database, objects));
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("DATA_DIR", Files.createTempDirectory("transcribe-serve").toString());
+        env.put("WHISPER_MODEL", TestModels.syntheticTiny().toString());
+        env.put("WHISPER_TIMESTAMPS", "false");
+        env.put("WHISPER_TEMPERATURE_FALLBACK", "false");
+        env.put("RATE_LIMIT_UPLOADS_PER_MINUTE", "0");
+        env.put("RATE_LIMIT_REQUESTS_PER_MINUTE", "0");
+        serve = ServeProcess.start(Files.createTempDirectory("transcribe-serve-home"), env, "serve.log");
         media = new TestMedia(Files.createTempDirectory("transcribe-media"));
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
+        if (serve != null) {
+            serve.close();
+        }
+        if (objects != null) {
+            objects.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -60,17 +80,12 @@ class TranscribeIT {
     }
 
     private long jobs() throws Exception {
-        try (Connection connection = stack.database().connect();
-             PreparedStatement count = connection.prepareStatement("select count(*) from transcription_job");
-             ResultSet row = count.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
+        return database.count("select count(*) from transcription_job");
     }
 
     private String[] againstServer(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", stack.baseUrl()));
+        all.addAll(List.of("--server", serve.baseUrl().toString()));
         return all.toArray(String[]::new);
     }
 

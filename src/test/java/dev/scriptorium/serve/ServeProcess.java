@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged jar started as a separate process, as a user starts it, in a directory of its own. */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
     private final Process process;
     private final Path log;
@@ -28,7 +28,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** Starts {@code java -jar scriptorium.jar serve} in {@code directory} and waits until /readyz answers 200. */
-    static ServeProcess start(Path directory, Map<String, String> env, String logName) throws Exception {
+    public static ServeProcess start(Path directory, Map<String, String> env, String logName) throws Exception {
         return start(directory, env, logName, List.of());
     }
 
@@ -99,7 +99,7 @@ final class ServeProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + environment.get("HTTP_PORT"));
     }
 
@@ -107,7 +107,7 @@ final class ServeProcess implements AutoCloseable {
         return timeToReady;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
