@@ -174,7 +174,7 @@ class TranscribeIT {
     void anInterruptedBatchIsPickedUpByTheNextRunWithoutUploadingAnythingTwice() throws Exception {
         List<Path> outputs = new ArrayList<>();
         for (int index = 1; index <= 4; index++) {
-            put(media.tone(10 + index), "backlog/part" + index + ".wav");
+            put(media.tone(5 + index), "backlog/part" + index + ".wav");
             outputs.add(home.resolve("backlog/part" + index + ".srt"));
         }
         long before = jobs();
