@@ -1,5 +1,6 @@
 package dev.scriptorium.batch;
 
+import dev.scriptorium.whisper.ModelStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,6 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,8 +108,21 @@ public final class TranscribeCommand implements Callable<Integer> {
                 display.end(files, BatchRun.exitStatus(files));
                 return BatchRun.exitStatus(files);
             }
+            // Ctrl-C is the batch's from here on, also while a standalone server starts: Java's own handling
+            // would exit in the middle of that start, with its embedded servers half up.
+            AtomicReference<BatchRun> running = new AtomicReference<>();
+            AtomicBoolean stopped = new AtomicBoolean();
             Optional<Standalone> standalone = Optional.empty();
-            try {
+            try (Interrupts interrupts = Interrupts.install(() -> {
+                stopped.set(true);
+                Optional.ofNullable(running.get()).ifPresent(BatchRun::stop);
+                display.notice("Stopping: no new files; waiting for the ones in flight. Ctrl-C again leaves them"
+                        + " running on the server.");
+            }, () -> {
+                display.notice("Leaving now; the jobs in flight go on. Run the same command again to collect"
+                        + " them.");
+                Optional.ofNullable(running.get()).ifPresent(BatchRun::leave);
+            })) {
                 URI base;
                 if (server != null && !server.isBlank()) {
                     base = URI.create(server.strip());
@@ -116,8 +132,15 @@ public final class TranscribeCommand implements Callable<Integer> {
                             + ", log in " + directory.resolve("transcribe.log") + ")");
                     standalone = Optional.of(Standalone.start(directory, System.getenv()));
                     base = standalone.get().url();
-                    standalone.get().model().filter(model -> !model.loaded() || model.synthetic())
-                            .ifPresent(model -> display.notice(model.message()));
+                    Optional<ModelStatus> model = standalone.get().model();
+                    if (model.isPresent() && !model.get().loaded()) {
+                        // Its jobs would wait for a model in the queue, and the command with them, for ever.
+                        spec.commandLine().getErr().println("transcribe: a standalone run needs a Whisper model. "
+                                + model.get().message().replace(" Uploads wait in the queue until a model is"
+                                + " loaded.", ""));
+                        return 1;
+                    }
+                    model.filter(ModelStatus::synthetic).ifPresent(synthetic -> display.notice(synthetic.message()));
                 }
                 ServerClient client = new ServerClient(base, Optional.ofNullable(key).filter(k -> !k.isBlank()));
                 try {
@@ -129,17 +152,11 @@ public final class TranscribeCommand implements Callable<Integer> {
                 }
                 BatchRun run = new BatchRun(client, display, parallel, Optional.ofNullable(language),
                         Optional.ofNullable(task));
-                try (Interrupts interrupts = Interrupts.install(() -> {
+                running.set(run);
+                if (stopped.get()) {
                     run.stop();
-                    display.notice("Stopping: no new files; waiting for the ones in flight. Ctrl-C again leaves"
-                            + " them running on the server.");
-                }, () -> {
-                    display.notice("Leaving now; the jobs in flight go on. Run the same command again to collect"
-                            + " them.");
-                    run.leave();
-                })) {
-                    return run.run(files);
                 }
+                return run.run(files);
             } finally {
                 standalone.ifPresent(Standalone::close);
             }

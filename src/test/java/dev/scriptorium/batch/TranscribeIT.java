@@ -210,6 +210,21 @@ class TranscribeIT {
     }
 
     @Test
+    void withoutAServerOrAModelItSaysHowToGetOneAndLeavesNoProcessBehind() throws Exception {
+        put(media.tone(2), "no-model/memo.wav");
+        Path data = home.resolve("no-model-data");
+
+        TranscribeProcess run = TranscribeProcess.run(home, Map.of(), LIMIT, "no-model", "--data-dir",
+                data.toString());
+
+        assertThat(run.status()).as(run.shown()).isEqualTo(1);
+        assertThat(run.errors()).startsWith("transcribe: a standalone run needs a Whisper model.")
+                .contains("WHISPER_MODEL").contains("models/download.sh").doesNotContain("Exception");
+        assertThat(home.resolve("no-model/memo.srt")).doesNotExist();
+        assertThat(LocalProcesses.mentioning(data.toString())).isEmpty();
+    }
+
+    @Test
     void withoutAServerItRunsOnItsOwnAndLeavesNoProcessBehind() throws Exception {
         put(media.tone(2), "alone/memo.wav");
         Path data = home.resolve("standalone-data");
