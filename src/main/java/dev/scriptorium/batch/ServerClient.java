@@ -42,10 +42,6 @@ final class ServerClient {
                 .build();
     }
 
-    URI base() {
-        return base;
-    }
-
     /** The job an earlier request with this Idempotency-Key made, if the server still knows it. */
     Optional<JobSnapshot> submitted(String idempotencyKey) throws ServerException {
         HttpResponse<byte[]> response = send(request("api/v1/jobs?idempotency_key="

@@ -12,11 +12,6 @@ final class ServerException extends Exception {
         this.status = status;
     }
 
-    /** The HTTP status, or 0 when no answer came. */
-    int status() {
-        return status;
-    }
-
     /** Whether asking again may help: no answer, or the server's own trouble. */
     boolean retryable() {
         return status == 0 || status == 429 || status >= 500;

@@ -27,13 +27,11 @@ final class Standalone implements AutoCloseable {
     private static final List<String> EXTERNAL = List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD",
             "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET", "REDIS_URL");
     private final Application application;
-    private final Path log;
     private final Thread onExit;
     private boolean closed;
 
-    private Standalone(Application application, Path log) {
+    private Standalone(Application application) {
         this.application = application;
-        this.log = log;
         this.onExit = new Thread(this::closeOnce, "transcribe-standalone-stop");
         Runtime.getRuntime().addShutdownHook(onExit);
     }
@@ -53,7 +51,7 @@ final class Standalone implements AutoCloseable {
         // One user on one machine: the public server's limits would only slow the batch down.
         env.put("RATE_LIMIT_UPLOADS_PER_MINUTE", "0");
         env.put("RATE_LIMIT_REQUESTS_PER_MINUTE", "0");
-        return new Standalone(Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env)), log);
+        return new Standalone(Application.start(Role.SERVE, ScriptoriumConfig.fromEnvironment(env)));
     }
 
     URI url() {
@@ -62,10 +60,6 @@ final class Standalone implements AutoCloseable {
 
     Optional<ModelStatus> model() {
         return application.modelStatus();
-    }
-
-    Path log() {
-        return log;
     }
 
     /** The server's log goes to a file: on a terminal it would tear through the progress bars. */

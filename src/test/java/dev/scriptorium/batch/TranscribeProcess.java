@@ -1,5 +1,6 @@
 package dev.scriptorium.batch;
 
+import dev.scriptorium.serve.ServeProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
  * take the signal at all.
  */
 final class TranscribeProcess implements AutoCloseable {
-    static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
     /** Settings of the test machine's shell that must not reach the command. */
     private static final List<String> UNSET = List.of("SCRIPTORIUM_URL", "SCRIPTORIUM_API_KEY", "DATABASE_URL",
             "S3_ENDPOINT", "REDIS_URL", "WHISPER_MODEL", "DATA_DIR");
@@ -32,7 +32,7 @@ final class TranscribeProcess implements AutoCloseable {
 
     static TranscribeProcess start(Path directory, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", ServeProcess.JAR.toString(),
                 "transcribe"));
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile(directory, "transcribe", ".out");

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The packaged jar started as a separate process, as a user starts it, in a directory of its own. */
 public final class ServeProcess implements AutoCloseable {
-    static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
+    public static final Path JAR = Path.of("target", "scriptorium.jar").toAbsolutePath();
     private final Process process;
     private final Path log;
     private final Map<String, String> environment;
