@@ -43,6 +43,9 @@ import dev.scriptorium.web.ManagementServer;
 import dev.scriptorium.web.Readiness;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
+import dev.scriptorium.web.Workspace;
+import dev.scriptorium.search.TranscriptSearch;
+import dev.scriptorium.correction.Corrections;
 import dev.scriptorium.webhook.WebhookDeliveries;
 import dev.scriptorium.webhook.WebhookOutbox;
 import dev.scriptorium.webhook.WebhookQueue;
@@ -231,7 +234,9 @@ public final class Application implements AutoCloseable {
                             List.of(ingestJobs.name(), transcribeJobs.name())), config.dashboardPort()),
                     new Reconciler(jobs, ingest, transcription, Clock.systemUTC()),
                     model, config.speech(), worker != null, this::modelStatus,
-                    ingest::workerCount, transcription::workerCount, readiness, metrics, webhooks);
+                    ingest::workerCount, transcription::workerCount, readiness, metrics, webhooks,
+                    new Workspace(new TranscriptSearch(database.dataSource()),
+                            new Corrections(database.dataSource(), json), store));
             web = own(Ports.bind(http(config), server::start));
         }
         ManagementServer managementServer = new ManagementServer(config.http().host(), config.managementPort(), json,

@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -63,6 +65,29 @@ public final class ObjectStore implements AutoCloseable {
     public void download(String key, Path target) throws IOException {
         Files.deleteIfExists(target);
         s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(target));
+    }
+
+    /**
+     * Bytes {@code first} to {@code last} (inclusive) of an object, as a stream the caller closes.
+     *
+     * @throws java.util.NoSuchElementException if there is no such object
+     */
+    public Stretch read(String key, long first, long last) {
+        try {
+            ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(bucket).key(key)
+                    .range("bytes=" + first + "-" + last));
+            return new Stretch(body, body.response().contentLength());
+        } catch (NoSuchKeyException e) {
+            throw new java.util.NoSuchElementException("no object " + key);
+        }
+    }
+
+    /** Part of an object's bytes: {@code length} of them, from {@code body}. */
+    public record Stretch(java.io.InputStream body, long length) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
     }
 
     public boolean exists(String key) {

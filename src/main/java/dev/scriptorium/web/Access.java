@@ -67,8 +67,16 @@ final class Access {
         }
     }
 
+    /** The cookie the page sets with its key, for the one request a browser makes without headers: a player's. */
+    static final String MEDIA_COOKIE = "scriptorium_key";
+
     private Caller resolve(Context ctx) {
         String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && ctx.path().endsWith("/media")
+                && ctx.cookie(MEDIA_COOKIE) != null && !ctx.cookie(MEDIA_COOKIE).isBlank()) {
+            // A <video> element sends no Authorization header. The cookie is SameSite=Strict and read here only.
+            header = "Bearer " + ctx.cookie(MEDIA_COOKIE);
+        }
         if (header == null || header.isBlank()) {
             if (anonymous) {
                 return Caller.anonymous(ctx.ip());
@@ -82,10 +90,10 @@ final class Access {
         String secret = header.substring(7).strip();
         if (adminToken.isPresent() && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
                 adminToken.get().getBytes(StandardCharsets.UTF_8))) {
-            return new Caller(Optional.empty(), true, "admin-token");
+            return new Caller(Optional.empty(), true, "admin-token", "admin token");
         }
         Optional<Caller> known = keys.find(secret)
-                .map(key -> new Caller(Optional.of(key.id()), key.admin(), "key:" + key.id()));
+                .map(key -> new Caller(Optional.of(key.id()), key.admin(), "key:" + key.id(), key.name()));
         // OpenAI's clients always send some key; where anonymous use is allowed, one that is not ours means none.
         if (known.isEmpty() && anonymous && ctx.path().startsWith("/v1/")) {
             return Caller.anonymous(ctx.ip());

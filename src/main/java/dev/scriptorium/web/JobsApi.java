@@ -81,7 +81,6 @@ final class JobsApi {
         routes.post("/api/v1/jobs", this::submit);
         routes.get("/api/v1/jobs", this::list);
         routes.get("/api/v1/jobs/{id}", this::show);
-        routes.get("/api/v1/jobs/{id}/transcript", this::transcript);
         routes.post("/api/v1/jobs/{id}/cancel", this::cancel);
         routes.delete("/api/v1/jobs/{id}", this::delete);
         routes.get("/api/v1/jobs/{id}/events", events::open);
@@ -286,10 +285,10 @@ final class JobsApi {
         ctx.json(answer);
     }
 
-    private static final int MAX_IDS = 100;
+    static final int MAX_IDS = 100;
 
     /** Empty without the parameter; an empty set for {@code ids=} with nothing in it (a listing of no jobs). */
-    private static Optional<Set<UUID>> ids(String raw) {
+    static Optional<Set<UUID>> ids(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
@@ -444,40 +443,6 @@ final class JobsApi {
         }
     }
 
-    private void transcript(Context ctx) {
-        TranscriptFormat format = TranscriptFormat.parse(ctx.queryParam("format")).orElseThrow(() ->
-                ApiError.badRequest("invalid_format", "format must be one of txt, srt, vtt or json."));
-        CaptionOptions captions;
-        try {
-            captions = CaptionOptions.parse(ctx.queryParam("max_line_chars"), ctx.queryParam("max_lines"));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("invalid_caption_option", e.getMessage());
-        }
-        TranscriptionJob job = job(ctx);
-        if (job.status() == JobStatus.FAILED) {
-            // The failure reason says what went wrong and what to do, as the job's failure_reason does.
-            throw new ApiError(409, "transcript_unavailable", "The job failed, so it will never have a transcript. "
-                    + job.failureReason().orElse("No reason was recorded."));
-        }
-        if (job.status() == JobStatus.CANCELED) {
-            throw new ApiError(409, "transcript_unavailable", "The job was canceled, so it will never have a"
-                    + " transcript. Upload the file again to transcribe it.");
-        }
-        if (job.status() != JobStatus.COMPLETED) {
-            throw new ApiError(409, "transcript_not_ready", "The job is " + job.status().apiName()
-                    + "; its transcript is available once the status is completed.");
-        }
-        Transcript transcript = jobs.transcript(job.id()).orElseThrow(() ->
-                ApiError.notFound("This job has no transcript any more."));
-        String baseName = downloadName(job.filename());
-        ctx.header("Content-Disposition", "inline; filename=\"" + baseName + "." + format.extension() + "\"");
-        if (format == TranscriptFormat.JSON) {
-            ctx.json(TranscriptView.of(transcript, job));
-        } else {
-            ctx.contentType(format.mediaType()).result(format.render(transcript, captions));
-        }
-    }
-
     /** Cancels a queued or processing job; a finished one (canceled included) answers 409 and stays as it is. */
     private void cancel(Context ctx) {
         UUID id = job(ctx).id();
@@ -501,8 +466,12 @@ final class JobsApi {
         ctx.json(Map.of("deliveries", webhooks.log(job.id()).stream().map(WebhookLogView::of).toList()));
     }
 
-    /** The job, if the caller may see it; anyone else's job answers 404, as if it did not exist. */
     private TranscriptionJob job(Context ctx) {
+        return visibleJob(jobs, ctx);
+    }
+
+    /** The job of the path's {id}, if the caller may see it; anyone else's job answers 404, as if it did not exist. */
+    static TranscriptionJob visibleJob(TranscriptionJobs jobs, Context ctx) {
         UUID id = parseId(ctx.pathParam("id"));
         Caller caller = Access.caller(ctx);
         return jobs.find(id).filter(job -> caller.maySee(job.ownerKey().orElse(null)))
@@ -521,11 +490,4 @@ final class JobsApi {
         throw ApiError.badRequest("invalid_job_id", "Job ids are UUIDs like 123e4567-e89b-12d3-a456-426614174000.");
     }
 
-    /** The upload's name without its extension, restricted to characters that are safe in a header. */
-    private static String downloadName(String filename) {
-        int dot = filename.lastIndexOf('.');
-        String stem = dot > 0 ? filename.substring(0, dot) : filename;
-        String safe = stem.replaceAll("[^A-Za-z0-9._ -]", "_").strip();
-        return safe.isEmpty() ? "transcript" : safe;
-    }
 }

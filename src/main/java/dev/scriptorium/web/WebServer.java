@@ -70,13 +70,16 @@ public final class WebServer implements AutoCloseable {
                      Supplier<ModelStatus> model, SpeechSettings speech, boolean worker,
                      Supplier<java.util.Optional<ModelStatus>> localWorker, java.util.function.IntSupplier ingestWorkers,
                      java.util.function.IntSupplier transcriptionWorkers, Readiness readiness,
-                     Metrics metrics, Webhooks webhooks) {
+                     Metrics metrics, Webhooks webhooks, Workspace workspace) {
         String page = resource("/web/index.html");
         WaitingReasons waiting = new WaitingReasons(ingestWorkers, transcriptionWorkers, localWorker);
         this.changes = new JobChangeFeed(redis);
         JobStatusReader status = new JobStatusReader(redis, json, jobs, waiting);
         this.api = new JobsApi(uploads, jobs, deletion, status, changes, json, settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad(), webhooks);
+        TranscriptsApi transcripts = new TranscriptsApi(jobs, workspace.corrections(), json);
+        SearchApi search = new SearchApi(workspace.search());
+        MediaApi media = new MediaApi(jobs, workspace.media());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue, webhooks);
         OpenAiApi openAi = new OpenAiApi(uploads, jobs, changes, () -> model.get().model(), settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad(), java.time.Duration.ofSeconds(settings.openAiMaxWaitSeconds()));
@@ -93,9 +96,14 @@ public final class WebServer implements AutoCloseable {
             configure(config, settings, uploadTempDir, json);
             access.register(config.routes);
             api.register(config.routes);
+            transcripts.register(config.routes);
+            search.register(config.routes);
+            media.register(config.routes);
             admin.register(config.routes);
             openAi.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
+            // A job's own page is the same page: it shows the job of its address.
+            config.routes.get("/jobs/{id}", ctx -> ctx.html(page));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),

@@ -67,7 +67,7 @@ class RouteWalkTest {
     }
 
     private String concrete(String route) {
-        return route.replace("{id}", job.toString()).replace("{delivery}", "msg_unknown");
+        return route.replace("{id}", job.toString()).replace("{delivery}", "msg_unknown").replace("{n}", "0");
     }
 
     @Test
