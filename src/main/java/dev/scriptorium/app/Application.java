@@ -44,6 +44,7 @@ import dev.scriptorium.web.Readiness;
 import dev.scriptorium.web.ReadinessCheck;
 import dev.scriptorium.web.WebServer;
 import dev.scriptorium.web.Workspace;
+import dev.scriptorium.ingest.ResumableUploads;
 import dev.scriptorium.search.TranscriptSearch;
 import dev.scriptorium.correction.Corrections;
 import dev.scriptorium.webhook.WebhookDeliveries;
@@ -236,7 +237,9 @@ public final class Application implements AutoCloseable {
                     model, config.speech(), worker != null, this::modelStatus,
                     ingest::workerCount, transcription::workerCount, readiness, metrics, webhooks,
                     new Workspace(new TranscriptSearch(database.dataSource()),
-                            new Corrections(database.dataSource(), json), store));
+                            new Corrections(database.dataSource(), json), store,
+                            new ResumableUploads(staging.directory().resolve(ResumableUploads.FOLDER),
+                                    config.http().maxUploadBytes(), config.retention().orphanGrace())));
             web = own(Ports.bind(http(config), server::start));
         }
         ManagementServer managementServer = new ManagementServer(config.http().host(), config.managementPort(), json,

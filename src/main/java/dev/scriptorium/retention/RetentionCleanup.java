@@ -312,7 +312,9 @@ public final class RetentionCleanup {
             List<Path> leftovers = new ArrayList<>();
             try (Stream<Path> entries = Files.list(directory)) {
                 for (Path entry : (Iterable<Path>) entries::iterator) {
-                    if (Files.isDirectory(entry) && entry.getFileName().toString().equals("incoming")) {
+                    if (Files.isDirectory(entry) && entry.getFileName().toString().equals(RESUMABLE)) {
+                        leftovers.addAll(idleResumableUploads(entry, cutoff));
+                    } else if (Files.isDirectory(entry) && entry.getFileName().toString().equals("incoming")) {
                         // Partial uploads: the web server's temp files, whatever their (unknown) job.
                         try (Stream<Path> partial = Files.list(entry)) {
                             for (Path file : (Iterable<Path>) partial::iterator) {
@@ -343,6 +345,44 @@ public final class RetentionCleanup {
                 tally.add(new Deletion(Deletion.Kind.FILE, directory.getFileName() + "/"
                         + directory.relativize(leftover), bytes));
             }
+        }
+    }
+
+    /** The staging folder of resumable uploads (see {@code ResumableUploads}), in tus-java-server's layout. */
+    private static final String RESUMABLE = "resumable";
+
+    /**
+     * Resumable uploads that nothing has been written to since the cutoff: each upload is a folder of its bytes and
+     * its state ({@code uploads/ID/}), and every byte that arrives touches one of them. Lock files of the same age
+     * go too.
+     */
+    private static List<Path> idleResumableUploads(Path folder, Instant cutoff) throws IOException {
+        List<Path> idle = new ArrayList<>();
+        for (String part : List.of("uploads", "locks")) {
+            Path parts = folder.resolve(part);
+            if (!Files.isDirectory(parts)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(parts)) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    if (lastWritten(entry).isBefore(cutoff)) {
+                        idle.add(entry);
+                    }
+                }
+            }
+        }
+        return idle;
+    }
+
+    /** The newest modification time of a file, or of anything in a folder. */
+    private static Instant lastWritten(Path path) throws IOException {
+        try (Stream<Path> files = Files.walk(path)) {
+            Instant newest = Instant.EPOCH;
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Instant written = Files.getLastModifiedTime(file).toInstant();
+                newest = written.isAfter(newest) ? written : newest;
+            }
+            return newest;
         }
     }
 

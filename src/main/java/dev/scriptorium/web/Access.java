@@ -48,7 +48,8 @@ final class Access {
             return;
         }
         boolean upload = ctx.method().name().equals("POST")
-                && (ctx.path().equals("/api/v1/jobs") || ctx.path().startsWith("/v1/audio/"));
+                && (ctx.path().equals("/api/v1/jobs") || ctx.path().equals("/api/v1/uploads")
+                || ctx.path().startsWith("/v1/audio/"));
         try {
             Caller caller = resolve(ctx);
             ctx.attribute(CALLER, caller);

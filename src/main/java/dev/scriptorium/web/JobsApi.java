@@ -107,16 +107,12 @@ final class JobsApi {
                 throw ApiError.badRequest("too_many_files",
                         "Send one file per request; create one job for each file.");
             }
-            JobOptions options = options(ctx::formParam);
-            Optional<Long> deleteAfter = deleteAfter(ctx.formParam("delete_after"));
             Part file = files.get(0);
-            Optional<Uploads.Idempotency> idempotency = idempotency(ctx, file.getSubmittedFileName());
-            Optional<UUID> owner = Access.caller(ctx).key();
-            Optional<URI> webhook = webhookUrl(ctx.formParam("webhook_url"), owner);
+            JobRequest request = request(file.getSubmittedFileName(), ctx::formParam, Access.caller(ctx),
+                    idempotency(ctx, file.getSubmittedFileName()));
             Uploads.Submission submission;
             try {
-                submission = uploads.submit(new JobRequest(file.getSubmittedFileName(), options, deleteAfter, owner,
-                        webhook, idempotency, reuse(ctx.formParam("reuse"))), target -> file.write(target.toString()));
+                submission = uploads.submit(request, target -> file.write(target.toString()));
             } catch (IdempotencyConflictException e) {
                 throw new ApiError(422, "idempotency_key_reused", e.getMessage());
             }
@@ -161,6 +157,19 @@ final class JobsApi {
         ctx.status(submission.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .header("Location", JobView.location(submission.job().id()))
                 .json(JobView.accepted(submission.job()));
+    }
+
+    /**
+     * What a request asks for, from its fields (form fields, or a resumable upload's metadata): the options, the
+     * retention override, the webhook and reuse. A bad value is a 400 that names it.
+     *
+     * @param field a field's value, null when absent
+     */
+    JobRequest request(String filename, java.util.function.UnaryOperator<String> field, Caller caller,
+                       Optional<Uploads.Idempotency> idempotency) {
+        Optional<UUID> owner = caller.key();
+        return new JobRequest(filename, options(field), deleteAfter(field.apply("delete_after")), owner,
+                webhookUrl(field.apply("webhook_url"), owner), idempotency, reuse(field.apply("reuse")));
     }
 
     /** Another file name or other options with the same Idempotency-Key is another request. */

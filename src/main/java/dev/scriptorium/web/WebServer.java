@@ -80,10 +80,13 @@ public final class WebServer implements AutoCloseable {
         TranscriptsApi transcripts = new TranscriptsApi(jobs, workspace.corrections(), json);
         SearchApi search = new SearchApi(workspace.search());
         MediaApi media = new MediaApi(jobs, workspace.media());
+        ResumableUploadApi resumable = new ResumableUploadApi(workspace.resumable(), uploads, api,
+                settings.maxUploadBytes());
         AdminApi admin = new AdminApi(jobs, waiting, overview, requeue, webhooks);
         OpenAiApi openAi = new OpenAiApi(uploads, jobs, changes, () -> model.get().model(), settings.maxUploadBytes(),
                 settings.wordTimestamps(), settings.vad(), java.time.Duration.ofSeconds(settings.openAiMaxWaitSeconds()));
         String adminPage = resource("/web/admin.html");
+        String tusClient = resource("/web/vendor/tus.min.js");
         String openApi = resource("/web/openapi.json");
         Access access = new Access(keys, anonymous, settings.adminToken(),
                 new RateLimits(redis, settings.uploadsPerMinute(), settings.requestsPerMinute()));
@@ -99,11 +102,15 @@ public final class WebServer implements AutoCloseable {
             transcripts.register(config.routes);
             search.register(config.routes);
             media.register(config.routes);
+            resumable.register(config.routes);
             admin.register(config.routes);
             openAi.register(config.routes);
             config.routes.get("/", ctx -> ctx.html(page));
             // A job's own page is the same page: it shows the job of its address.
             config.routes.get("/jobs/{id}", ctx -> ctx.html(page));
+            // tus-js-client, the page's resumable uploader (vendored: see web/vendor/README.md).
+            config.routes.get("/assets/tus.min.js", ctx -> ctx.contentType("text/javascript").header("Cache-Control",
+                    "public, max-age=86400").result(tusClient));
             config.routes.get("/admin", ctx -> ctx.html(adminPage));
             config.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/v1/status", ctx -> ctx.json(status(model.get(),
