@@ -67,7 +67,8 @@ class RouteWalkTest {
     }
 
     private String concrete(String route) {
-        return route.replace("{id}", job.toString()).replace("{delivery}", "msg_unknown").replace("{n}", "0");
+        return route.replace("{id}", job.toString()).replace("{delivery}", "msg_unknown").replace("{n}", "0")
+                .replace("{upload}", "no-such-upload");
     }
 
     @Test

@@ -141,7 +141,7 @@ class WorkspaceBrowserTest {
     /** The href of a download link on the job's page: the latest text, or Whisper's original. */
     private String link(String job, String format, boolean original) {
         browser.get(stack.baseUrl() + "/jobs/" + job);
-        String selector = original ? ".links.originals a" : ".links:not(.originals) a";
+        String selector = original ? ".original-links a" : ".links a";
         WebElement link = await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(
                 By.cssSelector(selector)), found -> !found.isEmpty()).stream()
                 .filter(candidate -> candidate.getText().equals(format)).findFirst().orElseThrow();
