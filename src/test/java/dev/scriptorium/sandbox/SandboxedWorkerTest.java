@@ -141,24 +141,4 @@ class SandboxedWorkerTest {
         assertThat(percents.stream().filter(percent -> percent > 0 && percent < 100).count())
                 .as(percents.toString()).isGreaterThanOrEqualTo(3);
     }
-
-    @Test
-    void aRetryAfterACrashMidFileResumesFromTheCheckpointAndDoesNotTranscribeFinishedChunksAgain() throws Exception {
-        String id = upload(media.longVideo(600));
-        UUID jobId = UUID.fromString(id);
-        await().atMost(Patience.forAudio(600)).pollInterval(Duration.ofMillis(100)).until(() ->
-                stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId) == 1);
-
-        ProcessHandle.of(slot().childPid().orElseThrow()).orElseThrow().destroyForcibly();
-
-        JsonNode job = api.awaitFinished(id, Patience.forAudio(600 * 2));
-        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
-        List<JobAttempt> attempts = stack.application().jobs().attempts(jobId);
-        assertThat(attempts).extracting(JobAttempt::outcome).containsExactly("failed", "completed");
-        assertThat(attempts.get(1).detail()).hasValueSatisfying(detail ->
-                assertThat(detail).contains("2 chunks: 1 on this slot, 0 on other slots, 1 resumed from checkpoints"));
-        assertThat(stack.database().count("select count(*) from transcript_chunk where job_id = ?", jobId)).isZero();
-        JsonNode segments = api.get("/api/v1/jobs/" + id + "/transcript?format=json").json().get("segments");
-        assertThat(segments.get(segments.size() - 1).get("end").asDouble()).isGreaterThan(590);
-    }
 }

@@ -215,7 +215,7 @@ class BrowserTest {
     @Order(6)
     void theAdminPanelFollowsAJobThroughCancelAndRetryWithOnlyTheActionsThatApply() throws Exception {
         ApiClient api = stack.api();
-        String id = api.upload(media.longVideo(240), Map.of()).json().get("id").asText();
+        String id = api.upload(media.longVideo(120), Map.of()).json().get("id").asText();
         openAdmin();
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.cssSelector("#queues tbody"))
                 .getText().contains("transcribe"));
