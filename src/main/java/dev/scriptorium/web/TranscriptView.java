@@ -18,7 +18,8 @@ import java.util.UUID;
  * The JSON shape of a transcript: the whole text, the language it was transcribed in, and the segments with their
  * words, confidence and flags; times in seconds from the start of the file. A transcript stored before words existed
  * has empty {@code words} and null measures. An edited segment says so, with its revision, who edited it and when;
- * its text and words are the edit's, its measures null (they were Whisper's, for Whisper's text).
+ * its text and words are the edit's, and Whisper's measures of Whisper's text (avg_logprob, no_speech_prob) are
+ * null; its confidence is that of the words it kept.
  */
 record TranscriptView(UUID jobId, String model, String language, String languageSource, Double languageProbability,
                       List<DetectedLanguage.Candidate> languageAlternatives, String text, List<Segment> segments) {

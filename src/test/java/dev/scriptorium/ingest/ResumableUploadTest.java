@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Uploads in the tus 1.0 protocol, driven by tus's own Java client against a running serve: an upload cut off part
  * way resumes where it stopped and stores the same bytes, an offset that does not match is refused as the protocol
- * says, bad options are refused before a byte is sent, and an abandoned upload is swept.
+ * says, a terminated upload is gone, bad options are refused before a byte is sent, and an abandoned upload is
+ * swept. (The Java client has no termination: that request is sent by hand.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumableUploadTest {
@@ -157,6 +158,24 @@ class ResumableUploadTest {
 
         assertThat(patch.status()).isEqualTo(409);
         assertThat(serverOffset(uploader.getUploadURL())).isZero();
+    }
+
+    @Test
+    void anUploadTheClientTerminatesIsGoneWithItsBytes() throws Exception {
+        TusURLMemoryStore urls = new TusURLMemoryStore();
+        TusUploader abandoned = cutOff(media.tone(2), 30_000, urls);
+        Path folder = stack.dataDir().resolve("staging").resolve(ResumableUploads.FOLDER).resolve("uploads")
+                .resolve(id(abandoned));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> serverOffset(uploadUrl(abandoned)) > 0);
+
+        ApiClient.Response terminated = api.send(HttpRequest.newBuilder(uploadUrl(abandoned).toURI()).DELETE()
+                .header("Tus-Resumable", "1.0.0").build());
+
+        assertThat(terminated.status()).isEqualTo(204);
+        assertThat(folder).doesNotExist();
+        ApiClient.Response gone = api.send(HttpRequest.newBuilder(uploadUrl(abandoned).toURI())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Tus-Resumable", "1.0.0").build());
+        assertThat(gone.status()).isEqualTo(404);
     }
 
     @Test

@@ -25,10 +25,28 @@ public final class ExternalServices {
 
     /** A TCP port that was free a moment ago, for a process about to listen on it. */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 100; tries++) {
+            int port = 20000 + random.nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // Try another.
+            }
         }
+        throw new IOException("no free TCP port below the ephemeral range");
     }
+
+    /**
+     * Ports this JVM handed out: two calls never give one port, even before the first is bound. Ports come from below
+     * Linux's ephemeral range (32768 and up), as {@link #freePortPair} explains: between the test choosing a port and
+     * the process binding it, the kernel hands out ephemeral ports (to a serve's embedded PostgreSQL, Redis or S3Proxy,
+     * to client sockets), and one of those once took a serve's management port.
+     */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * The first of two TCP ports in a row that were free a moment ago: JobRunr's dashboards take such a pair. They are
@@ -39,6 +57,9 @@ public final class ExternalServices {
         java.util.Random random = new java.util.Random();
         for (int tries = 0; tries < 100; tries++) {
             int first = 20000 + random.nextInt(12000);
+            if (!HANDED_OUT.add(first) || !HANDED_OUT.add(first + 1)) {
+                continue;
+            }
             try (ServerSocket one = new ServerSocket(first); ServerSocket two = new ServerSocket(first + 1)) {
                 return first;
             } catch (IOException taken) {
