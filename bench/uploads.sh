@@ -39,9 +39,13 @@ server="http://127.0.0.1:$port"
 now() { date +%s.%N; }
 cancel() { curl -fsS -o /dev/null -X POST "$server/api/v1/jobs/$1/cancel" || true; }
 create() {
-  curl -fsS -D - -o /dev/null -X POST "$server/api/v1/uploads" -H 'Tus-Resumable: 1.0.0' \
-      -H "Upload-Length: $size" -H "Upload-Metadata: filename $(printf 'media.bin' | base64)" \
-    | tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }'
+  local headers
+  headers=$(curl -sS -D - -o "$work/create.body" -X POST "$server/api/v1/uploads" -H 'Tus-Resumable: 1.0.0' \
+      -H 'Content-Length: 0' -H "Upload-Length: $size" -H "Upload-Metadata: filename $(printf 'media.bin' | base64)" \
+    | tr -d '\r')
+  # The Location is the upload's path on this server.
+  awk 'tolower($1) == "location:" { print $2 }' <<<"$headers" | grep . \
+    || { echo "no upload created: $headers $(cat "$work/create.body")" >&2; exit 1; }
 }
 patch() { # URL OFFSET FILE: prints the job id header, if the server sent one
   curl -fsS -D - -o /dev/null -X PATCH "$1" -H 'Tus-Resumable: 1.0.0' -H "Upload-Offset: $2" \
@@ -57,14 +61,14 @@ plain() {
 tus_whole() {
   local start url job
   start=$(now)
-  url=$(create)
+  url=$server$(create)
   job=$(patch "$url" 0 "$work/media.bin")
   echo "$start $(now) $job"
 }
 tus_resumed() {
   local start url offset job
   start=$(now)
-  url=$(create)
+  url=$server$(create)
   patch "$url" 0 "$work/first.bin" >/dev/null
   offset=$(curl -fsS -I "$url" -H 'Tus-Resumable: 1.0.0' | tr -d '\r' | awk 'tolower($1) == "upload-offset:" { print $2 }')
   [ "$offset" = "$cut" ] || { echo "the server has $offset bytes, not $cut" >&2; exit 1; }

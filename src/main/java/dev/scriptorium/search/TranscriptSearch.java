@@ -138,11 +138,11 @@ public final class TranscriptSearch {
             where.append(" and (s.search_words @@ ?::tsquery or (numnode(q.last) > 0 and s.search @@ q.last))");
             parameters.add(query.prefixQuery());
         }
-        String sql = "with queries as (select q.config::regconfig as config, q.terms::tsquery as terms,"
+        // Materialized: otherwise PostgreSQL inlines the casts and parses each query again for every segment.
+        String sql = "with queries as materialized (select q.config::regconfig as config, q.terms::tsquery as terms,"
                 + " q.last::tsquery as last, q.terms::tsquery && q.last::tsquery as query"
                 + " from unnest(?::text[], ?::text[], ?::text[]) as q(config, terms, last)),"
                 + " hits as (select s.job_id, s.ordinal, s.start_seconds, s.end_seconds, s.search_config,"
-                + " q.query || ?::tsquery as headline,"
                 + " ts_rank(s.search, q.query) + ts_rank(s.search_words, ?::tsquery) as rank"
                 + " from transcript_segment s join queries q on q.config = s.search_config"
                 + " join transcription_job j on j.id = s.job_id"
@@ -155,21 +155,22 @@ public final class TranscriptSearch {
                 + " (j.media_key is not null and j.media_deleted_at is null) as media, r.score, r.hit_count,"
                 + " b.ordinal, b.start_seconds, b.end_seconds, b.rank,"
                 + " ts_headline(b.search_config, translate(scriptorium_segment_text(s), '<>' || chr(57344)"
-                + " || chr(57345), chr(57346) || chr(57347)), b.headline, ?) as snippet"
+                + " || chr(57345), chr(57346) || chr(57347)), q.query || ?::tsquery, ?) as snippet"
                 + " from ranked r join transcription_job j on j.id = r.job_id"
                 + " join best b on b.job_id = r.job_id and b.place <= " + HITS_PER_JOB
                 + " join transcript_segment s on s.job_id = b.job_id and s.ordinal = b.ordinal"
+                + " join queries q on q.config = b.search_config"
                 + " order by r.score desc, r.job_id, b.place";
         List<Object> all = new ArrayList<>();
         all.add(languages.configs().toArray(String[]::new));
         all.add(languages.terms().toArray(String[]::new));
         all.add(languages.last().toArray(String[]::new));
         all.add(query.last().isPresent() ? query.prefixQuery() : "");
-        all.add(query.last().isPresent() ? query.prefixQuery() : "");
         all.addAll(parameters);
         all = withScope(all, scope);
         all.add(limit + 1);
         all.add(offset);
+        all.add(query.last().isPresent() ? query.prefixQuery() : "");
         all.add(Snippet.headlineOptions());
         return Optional.of(new Statement(sql, all));
     }
