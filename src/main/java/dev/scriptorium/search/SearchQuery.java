@@ -68,7 +68,10 @@ public record SearchQuery(List<String> words, List<String> phrases, Optional<Str
         return words;
     }
 
-    /** The last word as a prefix query in PostgreSQL's syntax: quoted, so that nothing in it is an operator. */
+    /**
+     * The last word as a prefix query in PostgreSQL's syntax, quoted so that nothing in it is an operator; empty when
+     * there is no last word.
+     */
     String prefixQuery() {
         return last.map(word -> "'" + word.replace("'", "''") + "':*").orElse("");
     }

@@ -165,12 +165,12 @@ public final class TranscriptSearch {
         all.add(languages.configs().toArray(String[]::new));
         all.add(languages.terms().toArray(String[]::new));
         all.add(languages.last().toArray(String[]::new));
-        all.add(query.last().isPresent() ? query.prefixQuery() : "");
+        all.add(query.prefixQuery());
         all.addAll(parameters);
         all = withScope(all, scope);
         all.add(limit + 1);
         all.add(offset);
-        all.add(query.last().isPresent() ? query.prefixQuery() : "");
+        all.add(query.prefixQuery());
         all.add(Snippet.headlineOptions());
         return Optional.of(new Statement(sql, all));
     }

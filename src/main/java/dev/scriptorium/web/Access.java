@@ -73,10 +73,10 @@ final class Access {
 
     private Caller resolve(Context ctx) {
         String header = ctx.header("Authorization");
-        if ((header == null || header.isBlank()) && ctx.path().endsWith("/media")
-                && ctx.cookie(MEDIA_COOKIE) != null && !ctx.cookie(MEDIA_COOKIE).isBlank()) {
+        String cookie = ctx.path().endsWith("/media") ? ctx.cookie(MEDIA_COOKIE) : null;
+        if ((header == null || header.isBlank()) && cookie != null && !cookie.isBlank()) {
             // A <video> element sends no Authorization header. The cookie is SameSite=Strict and read here only.
-            header = "Bearer " + ctx.cookie(MEDIA_COOKIE);
+            header = "Bearer " + cookie;
         }
         if (header == null || header.isBlank()) {
             if (anonymous) {
